@@ -1,0 +1,58 @@
+package io.agentwire.provider;
+
+import io.agentwire.provider.backend.Primitive;
+import io.agentwire.provider.internal.Backends;
+import io.agentwire.provider.internal.Registrations;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The AgentWire JCA provider, named {@value #NAME}. It offers X25519 and X448 (KeyPairGenerator,
+ * KeyFactory, KeyAgreement; interoperable with the JDK's {@code XECPublicKey} and {@code
+ * XECPrivateKey}), Cipher {@code ChaCha20-Poly1305}, MessageDigest {@code BLAKE2s-256} and {@code
+ * BLAKE2b-512}, and the {@value NoiseHandshake#SERVICE_TYPE} service for every valid Noise protocol
+ * name of revision 34, parsed on demand.
+ *
+ * <p>Register it like any provider: {@code Security.addProvider(new AgentWireProvider())}, {@code
+ * Security.insertProviderAt(...)}, or statically by name ({@code security.provider.N=AgentWire}) in
+ * a {@code java.security} file, where {@link java.util.ServiceLoader} finds it.
+ *
+ * <p>Thread-safe.
+ */
+public final class AgentWireProvider extends java.security.Provider {
+
+  private static final long serialVersionUID = 1L;
+
+  /** The provider name. */
+  public static final String NAME = "AgentWire";
+
+  /** Creates the provider. */
+  public AgentWireProvider() {
+    super(
+        NAME,
+        "0.1",
+        "AgentWire: X25519/X448, ChaCha20-Poly1305, BLAKE2 and Noise Protocol Framework"
+            + " handshakes (revision 34)");
+    for (Service s : Registrations.services(this)) {
+      putService(s);
+    }
+  }
+
+  @Override
+  public Service getService(String type, String algorithm) {
+    Service s = super.getService(type, algorithm);
+    if (s == null && NoiseHandshake.SERVICE_TYPE.equalsIgnoreCase(type) && algorithm != null) {
+      s = Registrations.noiseService(this, algorithm);
+    }
+    return s;
+  }
+
+  /** The name of the backend serving each primitive, for health reports. */
+  public static Map<Primitive, String> backends() {
+    Map<Primitive, String> r = new EnumMap<>(Primitive.class);
+    for (Primitive p : Primitive.values()) {
+      r.put(p, Backends.forPrimitive(p).name());
+    }
+    return r;
+  }
+}

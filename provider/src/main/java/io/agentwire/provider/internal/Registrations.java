@@ -1,0 +1,118 @@
+package io.agentwire.provider.internal;
+
+import io.agentwire.provider.NoiseHandshake;
+import io.agentwire.provider.backend.Primitive;
+import java.security.NoSuchAlgorithmException;
+import java.security.Provider;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** Builds the provider's services; each one constructs its SPI directly, without reflection. */
+public final class Registrations {
+
+  private Registrations() {}
+
+  /** Every fixed service of the provider. */
+  public static List<Provider.Service> services(Provider p) {
+    return List.of(
+        service(
+            p,
+            "KeyPairGenerator",
+            "X25519",
+            List.of("OID.1.3.101.110", "1.3.101.110"),
+            () -> new XecKeyPairGeneratorSpi(Primitive.X25519, true)),
+        service(
+            p,
+            "KeyPairGenerator",
+            "X448",
+            List.of("OID.1.3.101.111", "1.3.101.111"),
+            () -> new XecKeyPairGeneratorSpi(Primitive.X448, true)),
+        service(
+            p,
+            "KeyPairGenerator",
+            "XDH",
+            List.of(),
+            () -> new XecKeyPairGeneratorSpi(Primitive.X25519, false)),
+        service(
+            p,
+            "KeyFactory",
+            "X25519",
+            List.of("OID.1.3.101.110", "1.3.101.110"),
+            () -> new XecKeyFactorySpi(Primitive.X25519)),
+        service(
+            p,
+            "KeyFactory",
+            "X448",
+            List.of("OID.1.3.101.111", "1.3.101.111"),
+            () -> new XecKeyFactorySpi(Primitive.X448)),
+        service(p, "KeyFactory", "XDH", List.of(), () -> new XecKeyFactorySpi(null)),
+        service(
+            p,
+            "KeyAgreement",
+            "X25519",
+            List.of("OID.1.3.101.110", "1.3.101.110"),
+            () -> new XecKeyAgreementSpi(Primitive.X25519)),
+        service(
+            p,
+            "KeyAgreement",
+            "X448",
+            List.of("OID.1.3.101.111", "1.3.101.111"),
+            () -> new XecKeyAgreementSpi(Primitive.X448)),
+        service(p, "KeyAgreement", "XDH", List.of(), () -> new XecKeyAgreementSpi(null)),
+        service(
+            p,
+            "Cipher",
+            "ChaCha20-Poly1305",
+            List.of("OID.1.2.840.113549.1.9.16.3.18"),
+            ChaCha20Poly1305CipherSpi::new),
+        service(
+            p,
+            "MessageDigest",
+            "BLAKE2s-256",
+            List.of("BLAKE2S-256", "BLAKE2s"),
+            () -> new Blake2DigestSpi(Primitive.BLAKE2S)),
+        service(
+            p,
+            "MessageDigest",
+            "BLAKE2b-512",
+            List.of("BLAKE2B-512", "BLAKE2b"),
+            () -> new Blake2DigestSpi(Primitive.BLAKE2B)));
+  }
+
+  /**
+   * The service for a Noise protocol name, made on demand because the valid names are far too many
+   * to list; null if the name is invalid.
+   */
+  public static Provider.Service noiseService(Provider p, String protocolName) {
+    try {
+      NoiseNames.parse(protocolName);
+    } catch (NoSuchAlgorithmException e) {
+      return null;
+    }
+    return new Provider.Service(
+        p, NoiseHandshake.SERVICE_TYPE, protocolName, HandshakeEngine.class.getName(), null, null) {
+      @Override
+      public Object newInstance(Object constructorParameter) throws NoSuchAlgorithmException {
+        return new HandshakeEngine(protocolName);
+      }
+
+      @Override
+      public boolean supportsParameter(Object parameter) {
+        return false;
+      }
+    };
+  }
+
+  private static Provider.Service service(
+      Provider p, String type, String algorithm, List<String> aliases, Supplier<Object> factory) {
+    Map<String, String> attributes = Map.of("ImplementedIn", "Software");
+    return new Provider.Service(
+        p, type, algorithm, factory.get().getClass().getName(), aliases, attributes) {
+      @Override
+      public Object newInstance(Object constructorParameter) {
+        return factory.get();
+      }
+    };
+  }
+}
