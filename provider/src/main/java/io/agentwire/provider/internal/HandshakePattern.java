@@ -191,6 +191,17 @@ final class HandshakePattern {
     return result;
   }
 
+  /** A pattern from its written form ("pre-messages | messages"), validated; for tests. */
+  static HandshakePattern fromDefinition(String name, String definition) {
+    List<Token> alicePre = new ArrayList<>();
+    List<Token> bobPre = new ArrayList<>();
+    List<Message> messages = new ArrayList<>();
+    parseDefinition(definition, alicePre, bobPre, messages);
+    HandshakePattern result = new HandshakePattern(name, name, alicePre, bobPre, messages);
+    result.validate();
+    return result;
+  }
+
   private static void parseDefinition(
       String definition, List<Token> alicePre, List<Token> bobPre, List<Message> messages) {
     String[] halves = definition.split("\\|", -1);

@@ -26,6 +26,7 @@ final class JdkAeadCipher implements AeadCipher {
   private final Cipher cipher;
   private final String keyAlgorithm;
   private SecretKeySpec key;
+  private final byte[] lastNonce = new byte[NONCE_LENGTH];
 
   JdkAeadCipher(Primitive primitive) {
     this.chacha = primitive == Primitive.CHACHA20_POLY1305;
@@ -63,6 +64,7 @@ final class JdkAeadCipher implements AeadCipher {
       int outOffset)
       throws GeneralSecurityException {
     cipher.init(Cipher.ENCRYPT_MODE, requireKey(), spec(nonce));
+    System.arraycopy(nonce, 0, lastNonce, 0, NONCE_LENGTH);
     if (adLength > 0) {
       cipher.updateAAD(ad, adOffset, adLength);
     }
@@ -85,7 +87,15 @@ final class JdkAeadCipher implements AeadCipher {
       throw new AEADBadTagException(
           "ciphertext of " + length + " bytes is shorter than the " + TAG_LENGTH + "-byte tag");
     }
+    if (Arrays.equals(nonce, lastNonce)) {
+      // SunJCE refuses any re-init with the previous key and nonce, even to decrypt. Retrying a
+      // decryption after a forged message is legitimate (nothing was encrypted), so step aside.
+      byte[] other = nonce.clone();
+      other[0] ^= 1;
+      cipher.init(Cipher.DECRYPT_MODE, requireKey(), spec(other));
+    }
     cipher.init(Cipher.DECRYPT_MODE, requireKey(), spec(nonce));
+    System.arraycopy(nonce, 0, lastNonce, 0, NONCE_LENGTH);
     if (adLength > 0) {
       cipher.updateAAD(ad, adOffset, adLength);
     }

@@ -1,0 +1,35 @@
+package io.agentwire.provider;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Provider;
+
+/** Test fixtures: a provider instance, key pairs, and a helper to run handshakes. */
+final class Agents {
+
+  static final Provider PROVIDER = new AgentWireProvider();
+
+  private Agents() {}
+
+  static KeyPair keyPair(String curve) throws GeneralSecurityException {
+    return KeyPairGenerator.getInstance(curve, PROVIDER).generateKeyPair();
+  }
+
+  static NoiseHandshake handshake(String name, NoiseRole role) throws GeneralSecurityException {
+    NoiseHandshake hs = NoiseHandshake.getInstance(name, PROVIDER);
+    hs.init(role);
+    return hs;
+  }
+
+  /** Runs the handshake to completion, feeding every message straight across. */
+  static NoiseTransport[] complete(NoiseHandshake init, NoiseHandshake resp)
+      throws GeneralSecurityException {
+    while (!init.isComplete()) {
+      NoiseHandshake writer = init.getAction() == NoiseHandshake.Action.WRITE_MESSAGE ? init : resp;
+      NoiseHandshake reader = writer == init ? resp : init;
+      reader.readMessage(writer.writeMessage(new byte[0]));
+    }
+    return new NoiseTransport[] {init.split(), resp.split()};
+  }
+}
