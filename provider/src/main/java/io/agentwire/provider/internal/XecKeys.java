@@ -197,6 +197,9 @@ public final class XecKeys {
   }
 
   static PublicKeyImpl decodeX509(byte[] encoded) throws InvalidKeySpecException {
+    if (encoded == null || encoded.length == 0) {
+      throw new InvalidKeySpecException("empty X.509 public key encoding");
+    }
     try {
       SubjectPublicKeyInfo info = SubjectPublicKeyInfo.getInstance(encoded);
       if (info == null) {
@@ -218,12 +221,16 @@ public final class XecKeys {
         throw new InvalidKeySpecException("X.509 public key is not in canonical DER form");
       }
       return new PublicKeyImpl(curve, raw);
-    } catch (IllegalArgumentException | ClassCastException | IllegalStateException e) {
+    } catch (RuntimeException e) {
+      // BouncyCastle's parser signals bad DER with assorted runtime exceptions.
       throw new InvalidKeySpecException("malformed X.509 public key encoding", e);
     }
   }
 
   static PrivateKeyImpl decodePkcs8(byte[] encoded) throws InvalidKeySpecException {
+    if (encoded == null || encoded.length == 0) {
+      throw new InvalidKeySpecException("empty PKCS#8 private key encoding");
+    }
     try {
       PrivateKeyInfo info = PrivateKeyInfo.getInstance(encoded);
       if (info == null) {
@@ -240,10 +247,7 @@ public final class XecKeys {
             curve + " private key must be " + curve.length() + " bytes, got " + raw.length);
       }
       return new PrivateKeyImpl(curve, raw);
-    } catch (java.io.IOException
-        | IllegalArgumentException
-        | ClassCastException
-        | IllegalStateException e) {
+    } catch (java.io.IOException | RuntimeException e) {
       throw new InvalidKeySpecException("malformed PKCS#8 private key encoding", e);
     }
   }
