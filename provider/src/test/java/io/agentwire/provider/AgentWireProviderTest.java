@@ -128,13 +128,11 @@ class AgentWireProviderTest {
         (XECPublicKey)
             sunFactory.generatePublic(new X509EncodedKeySpec(ours.getPublic().getEncoded()));
     assertEquals(((XECPublicKey) ours.getPublic()).getU(), viaSun.getU());
-    assertEquals(
-        ours.getPublic(),
-        ourFactory
-                .generatePublic(new X509EncodedKeySpec(theirs.getPublic().getEncoded()))
-                .equals(theirs.getPublic())
-            ? theirs.getPublic()
-            : ourFactory.generatePublic(new X509EncodedKeySpec(ours.getPublic().getEncoded())));
+    XECPublicKey theirsViaUs =
+        (XECPublicKey)
+            ourFactory.generatePublic(new X509EncodedKeySpec(theirs.getPublic().getEncoded()));
+    assertEquals(((XECPublicKey) theirs.getPublic()).getU(), theirsViaUs.getU());
+    assertArrayEquals(theirs.getPublic().getEncoded(), theirsViaUs.getEncoded());
     XECPrivateKey privViaSun =
         (XECPrivateKey)
             sunFactory.generatePrivate(new PKCS8EncodedKeySpec(ours.getPrivate().getEncoded()));
