@@ -6,6 +6,10 @@ import java.security.NoSuchAlgorithmException;
 /** Parses Noise protocol names (revision 34, section 8) into their parts. */
 public final class NoiseNames {
 
+  private static final int CACHE_LIMIT = 256;
+  private static final java.util.Map<String, Parsed> CACHE =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private NoiseNames() {}
 
   /** The parts of a valid name. */
@@ -53,6 +57,19 @@ public final class NoiseNames {
    * @throws NoSuchAlgorithmException that names the part that is wrong
    */
   public static Parsed parse(String name) throws NoSuchAlgorithmException {
+    Parsed cached = CACHE.get(name);
+    if (cached != null) {
+      return cached;
+    }
+    Parsed parsed = parseUncached(name);
+    if (CACHE.size() >= CACHE_LIMIT) {
+      CACHE.clear(); // names come from callers; keep the cache bounded whatever they send
+    }
+    CACHE.put(name, parsed);
+    return parsed;
+  }
+
+  private static Parsed parseUncached(String name) throws NoSuchAlgorithmException {
     String[] parts = name.split("_", -1);
     if (parts.length != 5 || !parts[0].equals("Noise")) {
       throw new NoSuchAlgorithmException(

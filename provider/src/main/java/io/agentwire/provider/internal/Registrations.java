@@ -21,62 +21,84 @@ public final class Registrations {
             "KeyPairGenerator",
             "X25519",
             List.of("OID.1.3.101.110", "1.3.101.110"),
+            XecKeyPairGeneratorSpi.class,
             () -> new XecKeyPairGeneratorSpi(Primitive.X25519, true)),
         service(
             p,
             "KeyPairGenerator",
             "X448",
             List.of("OID.1.3.101.111", "1.3.101.111"),
+            XecKeyPairGeneratorSpi.class,
             () -> new XecKeyPairGeneratorSpi(Primitive.X448, true)),
         service(
             p,
             "KeyPairGenerator",
             "XDH",
             List.of(),
+            XecKeyPairGeneratorSpi.class,
             () -> new XecKeyPairGeneratorSpi(Primitive.X25519, false)),
         service(
             p,
             "KeyFactory",
             "X25519",
             List.of("OID.1.3.101.110", "1.3.101.110"),
+            XecKeyFactorySpi.class,
             () -> new XecKeyFactorySpi(Primitive.X25519)),
         service(
             p,
             "KeyFactory",
             "X448",
             List.of("OID.1.3.101.111", "1.3.101.111"),
+            XecKeyFactorySpi.class,
             () -> new XecKeyFactorySpi(Primitive.X448)),
-        service(p, "KeyFactory", "XDH", List.of(), () -> new XecKeyFactorySpi(null)),
+        service(
+            p,
+            "KeyFactory",
+            "XDH",
+            List.of(),
+            XecKeyFactorySpi.class,
+            () -> new XecKeyFactorySpi(null)),
         service(
             p,
             "KeyAgreement",
             "X25519",
             List.of("OID.1.3.101.110", "1.3.101.110"),
+            XecKeyAgreementSpi.class,
             () -> new XecKeyAgreementSpi(Primitive.X25519)),
         service(
             p,
             "KeyAgreement",
             "X448",
             List.of("OID.1.3.101.111", "1.3.101.111"),
+            XecKeyAgreementSpi.class,
             () -> new XecKeyAgreementSpi(Primitive.X448)),
-        service(p, "KeyAgreement", "XDH", List.of(), () -> new XecKeyAgreementSpi(null)),
+        service(
+            p,
+            "KeyAgreement",
+            "XDH",
+            List.of(),
+            XecKeyAgreementSpi.class,
+            () -> new XecKeyAgreementSpi(null)),
         service(
             p,
             "Cipher",
             "ChaCha20-Poly1305",
             List.of("OID.1.2.840.113549.1.9.16.3.18"),
+            ChaCha20Poly1305CipherSpi.class,
             ChaCha20Poly1305CipherSpi::new),
         service(
             p,
             "MessageDigest",
             "BLAKE2s-256",
             List.of("BLAKE2S-256", "BLAKE2s"),
+            Blake2DigestSpi.class,
             () -> new Blake2DigestSpi(Primitive.BLAKE2S)),
         service(
             p,
             "MessageDigest",
             "BLAKE2b-512",
             List.of("BLAKE2B-512", "BLAKE2b"),
+            Blake2DigestSpi.class,
             () -> new Blake2DigestSpi(Primitive.BLAKE2B)));
   }
 
@@ -105,10 +127,14 @@ public final class Registrations {
   }
 
   private static Provider.Service service(
-      Provider p, String type, String algorithm, List<String> aliases, Supplier<Object> factory) {
+      Provider p,
+      String type,
+      String algorithm,
+      List<String> aliases,
+      Class<?> implementation,
+      Supplier<Object> factory) {
     Map<String, String> attributes = Map.of("ImplementedIn", "Software");
-    return new Provider.Service(
-        p, type, algorithm, factory.get().getClass().getName(), aliases, attributes) {
+    return new Provider.Service(p, type, algorithm, implementation.getName(), aliases, attributes) {
       @Override
       public Object newInstance(Object constructorParameter) {
         return factory.get();

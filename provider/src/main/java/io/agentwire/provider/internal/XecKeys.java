@@ -331,7 +331,7 @@ public final class XecKeys {
 
     @Override
     public String toString() {
-      return curve + " public key " + HexFormat.of().formatHex(raw);
+      return curve + " public key " + java.util.HexFormat.of().formatHex(raw);
     }
   }
 
@@ -398,25 +398,6 @@ public final class XecKeys {
     @Override
     public String toString() {
       return curve + " private key (secret not shown)";
-    }
-  }
-
-  /** Lower-case hex without separators, for public values only. */
-  static final class HexFormat {
-    private static final char[] DIGITS = "0123456789abcdef".toCharArray();
-    private static final HexFormat INSTANCE = new HexFormat();
-
-    static HexFormat of() {
-      return INSTANCE;
-    }
-
-    String formatHex(byte[] b) {
-      char[] c = new char[2 * b.length];
-      for (int i = 0; i < b.length; i++) {
-        c[2 * i] = DIGITS[(b[i] >> 4) & 15];
-        c[2 * i + 1] = DIGITS[b[i] & 15];
-      }
-      return new String(c);
     }
   }
 }
