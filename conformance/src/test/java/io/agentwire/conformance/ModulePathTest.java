@@ -1,0 +1,94 @@
+package io.agentwire.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.agentwire.provider.NoiseHandshake;
+import io.agentwire.provider.NoiseRole;
+import io.agentwire.provider.NoiseTransport;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.security.KeyPairGenerator;
+import java.security.Provider;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The provider jar works on the module path as the module {@code io.agentwire.provider}: a child
+ * JVM with only the jars on the module path finds AgentWire through ServiceLoader and completes a
+ * handshake. Needs the packaged jar, so it runs under {@code mvn verify}.
+ */
+class ModulePathTest {
+
+  @Test
+  void providerJarIsAModuleFoundByServiceLoader() throws Exception {
+    String providerJar = null;
+    String bcJar = null;
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      String name = Paths.get(entry).getFileName().toString();
+      if (name.startsWith("agentwire-provider") && name.endsWith(".jar")) {
+        providerJar = entry;
+      } else if (name.startsWith("bcprov-jdk18on") && name.endsWith(".jar")) {
+        bcJar = entry;
+      }
+    }
+    Assumptions.assumeTrue(
+        providerJar != null,
+        "the provider is on the class path as a directory, not a jar: run `mvn verify`");
+    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    String testClasses =
+        Paths.get(ModulePathTest.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            .toString();
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java);
+    cmd.add("--module-path");
+    cmd.add(providerJar + File.pathSeparator + bcJar);
+    cmd.add("--add-modules");
+    cmd.add("io.agentwire.provider");
+    cmd.add("-cp");
+    cmd.add(testClasses);
+    cmd.add(Probe.class.getName());
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "probe finished");
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.exitValue(), out);
+    assertTrue(out.contains("module io.agentwire.provider: handshake ok"), out);
+  }
+
+  /** Runs in the child JVM. */
+  public static final class Probe {
+    public static void main(String[] args) throws Exception {
+      Provider found = null;
+      for (Provider p : ServiceLoader.load(Provider.class)) {
+        if (p.getName().equals("AgentWire")) {
+          found = p;
+        }
+      }
+      if (found == null) {
+        System.out.println("ServiceLoader did not find AgentWire");
+        System.exit(3);
+      }
+      String name = "Noise_XX_25519_ChaChaPoly_BLAKE2s";
+      NoiseHandshake a = NoiseHandshake.getInstance(name, found);
+      NoiseHandshake b = NoiseHandshake.getInstance(name, found);
+      a.init(NoiseRole.INITIATOR);
+      b.init(NoiseRole.RESPONDER);
+      a.setLocalStaticKey(KeyPairGenerator.getInstance("X25519", found).generateKeyPair());
+      b.setLocalStaticKey(KeyPairGenerator.getInstance("X25519", found).generateKeyPair());
+      b.readMessage(a.writeMessage(new byte[0]));
+      a.readMessage(b.writeMessage(new byte[0]));
+      b.readMessage(a.writeMessage(new byte[0]));
+      NoiseTransport t = a.split();
+      byte[] back = b.split().decrypt(t.encrypt(new byte[] {42}));
+      System.out.println(
+          found.getClass().getModule().getName().equals("io.agentwire.provider") && back[0] == 42
+              ? "module io.agentwire.provider: handshake ok"
+              : "wrong module " + found.getClass().getModule());
+    }
+  }
+}
