@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.agentwire.conformance.NoiseJavaOracleProperties.Bytes;
+import io.agentwire.conformance.NoiseJavaOracleProperties.TransportMessage;
 import io.agentwire.provider.AgentWireProvider;
 import io.agentwire.provider.NoiseHandshake;
 import io.agentwire.provider.NoiseProtocol;
@@ -593,21 +594,6 @@ class NoiseEngineProperties {
           + ", wrongPsk="
           + wrongPsk
           + "]";
-    }
-  }
-
-  static final class TransportMessage {
-    final boolean fromInitiator;
-    final Bytes payload;
-
-    TransportMessage(boolean fromInitiator, Bytes payload) {
-      this.fromInitiator = fromInitiator;
-      this.payload = payload;
-    }
-
-    @Override
-    public String toString() {
-      return (fromInitiator ? "i->r " : "r->i ") + payload;
     }
   }
 

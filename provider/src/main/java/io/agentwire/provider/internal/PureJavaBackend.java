@@ -44,9 +44,9 @@ public final class PureJavaBackend implements CryptoBackend {
   public DhFunction dh(Primitive primitive) {
     switch (primitive) {
       case X25519:
-        return BcX25519.INSTANCE;
+        return BcXdh.X25519_INSTANCE;
       case X448:
-        return BcX448.INSTANCE;
+        return BcXdh.X448_INSTANCE;
       default:
         throw new UnsupportedOperationException(primitive + " is not a DH function");
     }
@@ -84,50 +84,50 @@ public final class PureJavaBackend implements CryptoBackend {
     RANDOM.nextBytes(out);
   }
 
-  private static final class BcX25519 implements DhFunction {
-    static final BcX25519 INSTANCE = new BcX25519();
+  /** BouncyCastle's RFC 7748 ladders share one shape; only the static methods differ. */
+  private static final class BcXdh implements DhFunction {
+    interface BaseMult {
+      void apply(byte[] k, int kOff, byte[] r, int rOff);
+    }
+
+    interface Agreement {
+      boolean apply(byte[] k, int kOff, byte[] u, int uOff, byte[] r, int rOff);
+    }
+
+    static final BcXdh X25519_INSTANCE =
+        new BcXdh("X25519", X25519.POINT_SIZE, X25519::scalarMultBase, X25519::calculateAgreement);
+    static final BcXdh X448_INSTANCE =
+        new BcXdh("X448", X448.POINT_SIZE, X448::scalarMultBase, X448::calculateAgreement);
+
+    private final String name;
+    private final int length;
+    private final BaseMult baseMult;
+    private final Agreement agreement;
+
+    private BcXdh(String name, int length, BaseMult baseMult, Agreement agreement) {
+      this.name = name;
+      this.length = length;
+      this.baseMult = baseMult;
+      this.agreement = agreement;
+    }
 
     @Override
     public int keyLength() {
-      return X25519.POINT_SIZE;
+      return length;
     }
 
     @Override
     public void publicKey(byte[] privateKey, byte[] publicKeyOut) {
-      X25519.scalarMultBase(privateKey, 0, publicKeyOut, 0);
+      baseMult.apply(privateKey, 0, publicKeyOut, 0);
     }
 
     @Override
     public void agree(byte[] privateKey, byte[] publicKey, byte[] sharedOut)
         throws InvalidKeyException {
-      if (!X25519.calculateAgreement(privateKey, 0, publicKey, 0, sharedOut, 0)) {
+      if (!agreement.apply(privateKey, 0, publicKey, 0, sharedOut, 0)) {
         Arrays.fill(sharedOut, (byte) 0);
         throw new InvalidKeyException(
-            "X25519 public key has small order: the shared secret would be all zeros");
-      }
-    }
-  }
-
-  private static final class BcX448 implements DhFunction {
-    static final BcX448 INSTANCE = new BcX448();
-
-    @Override
-    public int keyLength() {
-      return X448.POINT_SIZE;
-    }
-
-    @Override
-    public void publicKey(byte[] privateKey, byte[] publicKeyOut) {
-      X448.scalarMultBase(privateKey, 0, publicKeyOut, 0);
-    }
-
-    @Override
-    public void agree(byte[] privateKey, byte[] publicKey, byte[] sharedOut)
-        throws InvalidKeyException {
-      if (!X448.calculateAgreement(privateKey, 0, publicKey, 0, sharedOut, 0)) {
-        Arrays.fill(sharedOut, (byte) 0);
-        throw new InvalidKeyException(
-            "X448 public key has small order: the shared secret would be all zeros");
+            name + " public key has small order: the shared secret would be all zeros");
       }
     }
   }
