@@ -197,7 +197,9 @@ public final class NoiseHandshake {
    * Writes the next handshake message into {@code out}.
    *
    * @return the message length
-   * @throws IllegalArgumentException if the message would exceed 65535 bytes or {@code out}
+   * @throws IllegalArgumentException if the message would exceed 65535 bytes or {@code out} is too
+   *     small; {@code payload} may lie anywhere in {@code out}, overlapping or not
+   * @throws IndexOutOfBoundsException if offset and length do not fit {@code payload}
    */
   public int writeMessage(byte[] payload, int offset, int length, byte[] out, int outOffset)
       throws GeneralSecurityException {
@@ -220,7 +222,8 @@ public final class NoiseHandshake {
    */
   public byte[] readMessage(byte[] message) throws GeneralSecurityException {
     Objects.requireNonNull(message, "message");
-    byte[] out = new byte[message.length];
+    // Never allocate more than a Noise message; an oversized one is refused below.
+    byte[] out = new byte[Math.min(message.length, NoiseTransport.MAX_MESSAGE)];
     int n = spi.engineReadMessage(message, 0, message.length, out, 0);
     return java.util.Arrays.copyOf(out, n);
   }

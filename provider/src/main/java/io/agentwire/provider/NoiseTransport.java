@@ -11,9 +11,12 @@ import javax.security.auth.Destroyable;
  *
  * <p>Each message carries a 16-byte tag and is at most 65535 bytes, so a plaintext is at most
  * {@link #MAX_PLAINTEXT} bytes. Sequential calls use the internal counter nonces; the {@code
- * WithNonce} variants take an explicit nonce (section 11.4: out-of-order transports) and leave the
- * counters alone. A failed decryption changes nothing. In one-way patterns the responder can only
- * receive and the initiator only send.
+ * WithNonce} variants take an explicit nonce (section 11.4: out-of-order transports; the caller
+ * must never repeat one). Each direction uses one kind or the other for its whole life: the first
+ * call decides, and the other kind then throws {@link IllegalStateException}, because a counter
+ * could otherwise reach a nonce already used explicitly. A failed decryption changes nothing; an
+ * encryption that fails inside the cipher disables sending, since retrying could reuse the nonce.
+ * In one-way patterns the responder can only receive and the initiator only send.
  *
  * <p>Not thread-safe: one thread may send while another receives only if the caller serializes each
  * direction itself and never calls {@link #destroy()} concurrently.

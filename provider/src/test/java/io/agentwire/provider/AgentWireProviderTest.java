@@ -149,6 +149,41 @@ class AgentWireProviderTest {
   }
 
   @Test
+  void keysCompareHashAndSerializeLikeTheJdksOwn() throws Exception {
+    KeyPair sun = KeyPairGenerator.getInstance("X25519", "SunEC").generateKeyPair();
+    KeyFactory kf = KeyFactory.getInstance("X25519", PROVIDER);
+    var ourPub = kf.translateKey(sun.getPublic());
+    var ourPriv = kf.translateKey(sun.getPrivate());
+    assertEquals(ourPub, sun.getPublic());
+    assertEquals(sun.getPublic(), ourPub);
+    assertEquals(sun.getPublic().hashCode(), ourPub.hashCode());
+    assertEquals(ourPriv, sun.getPrivate());
+    assertEquals(sun.getPrivate(), ourPriv);
+    assertEquals(ourPriv, kf.translateKey(sun.getPrivate()));
+    for (java.security.Key key : new java.security.Key[] {ourPub, ourPriv}) {
+      var bytes = new java.io.ByteArrayOutputStream();
+      try (var out = new java.io.ObjectOutputStream(bytes)) {
+        out.writeObject(key);
+      }
+      try (var in =
+          new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+        assertEquals(key, in.readObject(), "a key survives serialization (as KeyRep)");
+      }
+    }
+  }
+
+  @Test
+  void rawXdhOutputIsNotHandedOutAsACipherKey() throws Exception {
+    KeyPair a = KeyPairGenerator.getInstance("X25519", PROVIDER).generateKeyPair();
+    KeyAgreement ka = KeyAgreement.getInstance("X25519", PROVIDER);
+    ka.init(a.getPrivate());
+    ka.doPhase(a.getPublic(), true);
+    assertThrows(NoSuchAlgorithmException.class, () -> ka.generateSecret("AES"));
+    ka.doPhase(a.getPublic(), true);
+    assertEquals(32, ka.generateSecret("TlsPremasterSecret").getEncoded().length);
+  }
+
+  @Test
   void rfc7748AgreementAndSmallOrderRefusal() throws Exception {
     // RFC 7748 section 6.1.
     KeyFactory kf = KeyFactory.getInstance("X25519", PROVIDER);

@@ -223,8 +223,13 @@ public final class ChaCha20Poly1305CipherSpi extends CipherSpi {
       return;
     }
     dataSeen = true;
+    if ((long) bufferLength + len > Integer.MAX_VALUE - 64) {
+      throw new IllegalStateException("ChaCha20-Poly1305 input is limited to 2 GiB per message");
+    }
     if (buffer.length < bufferLength + len) {
-      byte[] bigger = Arrays.copyOf(buffer, Math.max(2 * buffer.length, bufferLength + len));
+      int wanted =
+          (int) Math.min(Integer.MAX_VALUE - 64, Math.max(2L * buffer.length, bufferLength + len));
+      byte[] bigger = Arrays.copyOf(buffer, wanted);
       Arrays.fill(buffer, (byte) 0);
       buffer = bigger;
     }

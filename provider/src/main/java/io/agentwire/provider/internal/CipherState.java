@@ -23,6 +23,7 @@ final class CipherState {
   private AeadCipher aead;
   private boolean hasKey;
   private long n;
+  private boolean broken;
 
   CipherState(Primitive cipher) {
     this.cipher = cipher;
@@ -91,8 +92,18 @@ final class CipherState {
       int outOffset)
       throws GeneralSecurityException {
     requireKey();
+    if (broken) {
+      throw new IllegalStateException(
+          "an earlier encryption failed midway; this cipher state refuses to encrypt again, since a"
+              + " retry could reuse its nonce");
+    }
     formatNonce(nonce);
-    return aead.seal(nonceBytes, ad, 0, adLength, in, inOffset, length, out, outOffset);
+    try {
+      return aead.seal(nonceBytes, ad, 0, adLength, in, inOffset, length, out, outOffset);
+    } catch (GeneralSecurityException | RuntimeException e) {
+      broken = true;
+      throw e;
+    }
   }
 
   /** DECRYPT(k, nonce, ad, ciphertext) with an explicit nonce; n is untouched. */
@@ -158,7 +169,7 @@ final class CipherState {
     if (savedKey == null) {
       hasKey = false;
       Arrays.fill(key, (byte) 0);
-    } else if (!hasKey || !Arrays.equals(savedKey, key)) {
+    } else if (!hasKey || !java.security.MessageDigest.isEqual(savedKey, key)) {
       initializeKey(savedKey);
     }
     n = savedNonce;

@@ -293,8 +293,9 @@ public final class HandshakeEngine extends NoiseHandshakeSpi {
     SymmetricState s = new SymmetricState(protocol.hash(), protocol.cipher());
     s.initialize(protocol.name());
     s.mixHash(prologue, 0, prologue.length);
-    // Section 7.1: the initiator's pre-message keys are hashed first; only Alice's exist when Bob
-    // initiates (fallback).
+    // Section 7.1: the initiator's pre-message keys are hashed first. Fallback patterns, the only
+    // Bob-initiated ones, are limited to bases without pre-messages, so only Alice's can exist
+    // then.
     preMessage(s, pattern.alicePreMessage, alice);
     preMessage(s, pattern.bobPreMessage, !alice);
     symmetric = s;
@@ -320,12 +321,20 @@ public final class HandshakeEngine extends NoiseHandshakeSpi {
     if (payloadLength < 0) {
       throw new IllegalArgumentException("negative payload length");
     }
-    try {
-      start();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e.getMessage(), e);
+    if (payloadLength > NoiseTransport.MAX_MESSAGE) {
+      throw new IllegalArgumentException(
+          "a payload of " + payloadLength + " bytes exceeds the Noise limit of 65535");
     }
-    return overhead(messageIndex, symmetric.hasKey()) + payloadLength;
+    return overhead(messageIndex, keyedNow()) + payloadLength;
+  }
+
+  /** Whether a key is set now; before the first message, whether pre-messages will set one. */
+  private boolean keyedNow() {
+    if (symmetric != null) {
+      return symmetric.hasKey();
+    }
+    return pattern.hasPsk
+        && (pattern.alicePreMessage.contains(Token.E) || pattern.bobPreMessage.contains(Token.E));
   }
 
   /** The bytes a message adds to its payload, given whether a key is set when it starts. */
@@ -381,6 +390,12 @@ public final class HandshakeEngine extends NoiseHandshakeSpi {
                 + pskPosition(i)
                 + ": call setPsk first");
       }
+    }
+    if (payload == out && offset < outOffset + total && outOffset < offset + length) {
+      // Token bytes are written ahead of the payload; an overlapping payload would be overwritten
+      // before it is encrypted.
+      payload = Arrays.copyOfRange(payload, offset, offset + length);
+      offset = 0;
     }
     // Past this point nothing is retried: a failure would risk reusing a nonce, so it is final.
     try {
@@ -633,10 +648,10 @@ public final class HandshakeEngine extends NoiseHandshakeSpi {
       next.localEphemeral = localEphemeral.clone();
       next.localEphemeralPublic = localEphemeralPublic.clone();
     } else {
-      byte[] re = remoteEphemeral != null ? remoteEphemeral : failedRemoteEphemeral;
-      if (messageIndex > 1 || re == null) {
+      byte[] re = failedRemoteEphemeral;
+      if (messageIndex != 0 || re == null) {
         throw new IllegalStateException(
-            "fallback() is for the responder after it has read (or failed to read) the first message");
+            "fallback() is for the responder after reading the first message failed");
       }
       next.remoteEphemeral = re.clone();
       if (next.remotePre().contains(Token.S)) {

@@ -144,7 +144,7 @@ final class HandshakePattern {
 
     if (split < pattern.length()) {
       String[] modifiers = pattern.substring(split).split("\\+", -1);
-      boolean[] seenPsk = new boolean[64];
+      int lastPsk = -1;
       for (int i = 0; i < modifiers.length; i++) {
         String modifier = modifiers[i];
         if (modifier.equals("fallback")) {
@@ -152,8 +152,8 @@ final class HandshakePattern {
             throw new IllegalArgumentException(
                 "the fallback modifier must come before any other modifier in '" + pattern + "'");
           }
-          applyFallback(base, alicePre, messages);
-        } else if (modifier.matches("psk[0-9]{1,2}")) {
+          applyFallback(base, alicePre, bobPre, messages);
+        } else if (modifier.matches("psk(0|[1-9][0-9]?)")) {
           int n = Integer.parseInt(modifier.substring(3));
           if (n > messages.size()) {
             throw new IllegalArgumentException(
@@ -166,10 +166,16 @@ final class HandshakePattern {
                     + messages.size()
                     + (messages.size() == 1 ? " message" : " messages"));
           }
-          if (seenPsk[n]) {
-            throw new IllegalArgumentException("modifier " + modifier + " appears twice");
+          if (n <= lastPsk) {
+            // One spelling per protocol: the name is hashed into h, so "psk2+psk0" and
+            // "psk0+psk2" would be two protocols that cannot talk to each other.
+            throw new IllegalArgumentException(
+                "psk modifiers must appear once each, in ascending order: psk"
+                    + lastPsk
+                    + " comes before "
+                    + modifier);
           }
-          seenPsk[n] = true;
+          lastPsk = n;
           if (n == 0) {
             List<Token> tokens = new ArrayList<>(messages.get(0).tokens);
             tokens.add(0, Token.PSK);
@@ -228,7 +234,8 @@ final class HandshakePattern {
   }
 
   /** Section 10.2: Alice's first message becomes a pre-message; Bob then initiates. */
-  private static void applyFallback(String base, List<Token> alicePre, List<Message> messages) {
+  private static void applyFallback(
+      String base, List<Token> alicePre, List<Token> bobPre, List<Message> messages) {
     Message first = messages.get(0);
     if (!first.fromAlice || messages.size() < 2) {
       throw new IllegalArgumentException(
@@ -242,6 +249,16 @@ final class HandshakePattern {
                 + "' sends "
                 + first.tokens.toString().toLowerCase(Locale.ROOT));
       }
+    }
+    if (!alicePre.isEmpty() || !bobPre.isEmpty()) {
+      // With pre-messages already present the specification leaves open the order in which the
+      // keys are hashed (section 7.1 speaks of the initiator, who changes under fallback), and no
+      // published vector settles it; refuse rather than guess and fail to interoperate.
+      throw new IllegalArgumentException(
+          "fallback is supported only for patterns without pre-messages (such as XX);"
+              + " '"
+              + base
+              + "' has them");
     }
     boolean e = first.tokens.contains(Token.E) || alicePre.contains(Token.E);
     boolean s = first.tokens.contains(Token.S) || alicePre.contains(Token.S);

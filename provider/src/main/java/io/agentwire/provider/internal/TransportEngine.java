@@ -23,6 +23,16 @@ final class TransportEngine implements NoiseTransport {
   private final byte[] handshakeHash;
   private final PublicKey remoteStatic;
   private volatile boolean destroyed;
+  // Each direction uses either counter nonces or explicit nonces, never both: mixing them would
+  // let a counter reach a nonce already used explicitly.
+  private NonceMode sendingMode = NonceMode.UNDECIDED;
+  private NonceMode receivingMode = NonceMode.UNDECIDED;
+
+  private enum NonceMode {
+    UNDECIDED,
+    COUNTER,
+    EXPLICIT
+  }
 
   TransportEngine(
       NoiseProtocol protocol,
@@ -61,6 +71,7 @@ final class TransportEngine implements NoiseTransport {
 
   @Override
   public byte[] encrypt(byte[] plaintext) throws GeneralSecurityException {
+    checkEncrypt(plaintext, 0, plaintext.length, null, 0);
     byte[] out = new byte[plaintext.length + AeadCipher.TAG_LENGTH];
     encrypt(null, plaintext, 0, plaintext.length, out, 0);
     return out;
@@ -68,6 +79,7 @@ final class TransportEngine implements NoiseTransport {
 
   @Override
   public byte[] decrypt(byte[] ciphertext) throws GeneralSecurityException {
+    checkDecrypt(ciphertext, 0, ciphertext.length, null, 0);
     byte[] out = new byte[Math.max(0, ciphertext.length - AeadCipher.TAG_LENGTH)];
     decrypt(null, ciphertext, 0, ciphertext.length, out, 0);
     return out;
@@ -78,6 +90,7 @@ final class TransportEngine implements NoiseTransport {
       throws GeneralSecurityException {
     CipherState cs = sender();
     checkEncrypt(in, inOffset, length, out, outOffset);
+    sendingMode = decide(sendingMode, NonceMode.COUNTER, "sending");
     byte[] a = ad == null ? NO_AD : ad;
     return cs.encryptWithAd(a, a.length, in, inOffset, length, out, outOffset);
   }
@@ -87,6 +100,7 @@ final class TransportEngine implements NoiseTransport {
       throws GeneralSecurityException {
     CipherState cs = receiver();
     checkDecrypt(in, inOffset, length, out, outOffset);
+    receivingMode = decide(receivingMode, NonceMode.COUNTER, "receiving");
     byte[] a = ad == null ? NO_AD : ad;
     return cs.decryptWithAd(a, a.length, in, inOffset, length, out, outOffset);
   }
@@ -98,6 +112,7 @@ final class TransportEngine implements NoiseTransport {
     CipherState cs = sender();
     checkEncrypt(in, inOffset, length, out, outOffset);
     CipherState.checkNonce(nonce);
+    sendingMode = decide(sendingMode, NonceMode.EXPLICIT, "sending");
     byte[] a = ad == null ? NO_AD : ad;
     return cs.encrypt(nonce, a, a.length, in, inOffset, length, out, outOffset);
   }
@@ -109,8 +124,21 @@ final class TransportEngine implements NoiseTransport {
     CipherState cs = receiver();
     checkDecrypt(in, inOffset, length, out, outOffset);
     CipherState.checkNonce(nonce);
+    receivingMode = decide(receivingMode, NonceMode.EXPLICIT, "receiving");
     byte[] a = ad == null ? NO_AD : ad;
     return cs.decrypt(nonce, a, a.length, in, inOffset, length, out, outOffset);
+  }
+
+  private static NonceMode decide(NonceMode current, NonceMode wanted, String direction) {
+    if (current != NonceMode.UNDECIDED && current != wanted) {
+      throw new IllegalStateException(
+          "the "
+              + direction
+              + " direction already uses "
+              + (current == NonceMode.COUNTER ? "counter" : "explicit")
+              + " nonces; mixing them could reuse a nonce");
+    }
+    return wanted;
   }
 
   private static void checkEncrypt(byte[] in, int inOffset, int length, byte[] out, int outOffset) {
@@ -122,7 +150,9 @@ final class TransportEngine implements NoiseTransport {
               + " bytes exceeds the Noise transport limit of "
               + MAX_PLAINTEXT);
     }
-    Objects.checkFromIndexSize(outOffset, length + AeadCipher.TAG_LENGTH, out.length);
+    if (out != null) {
+      Objects.checkFromIndexSize(outOffset, length + AeadCipher.TAG_LENGTH, out.length);
+    }
   }
 
   private static void checkDecrypt(byte[] in, int inOffset, int length, byte[] out, int outOffset)
@@ -136,7 +166,9 @@ final class TransportEngine implements NoiseTransport {
       throw new NoiseException(
           "transport message of " + length + " bytes is shorter than its 16-byte tag");
     }
-    Objects.checkFromIndexSize(outOffset, length - AeadCipher.TAG_LENGTH, out.length);
+    if (out != null) {
+      Objects.checkFromIndexSize(outOffset, length - AeadCipher.TAG_LENGTH, out.length);
+    }
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.agentwire.provider.backend.Primitive;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.InvalidKeyException;
 import java.security.Key;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.security.interfaces.XECKey;
 import java.security.spec.AlgorithmParameterSpec;
@@ -46,10 +47,17 @@ public final class XecKeyAgreementSpi extends KeyAgreementSpi {
   @Override
   protected void engineInit(Key key, AlgorithmParameterSpec params, SecureRandom random)
       throws InvalidKeyException, InvalidAlgorithmParameterException {
-    engineInit(key, random);
-    if (params != null && XecKeys.curveOf(params) != curve) {
-      throw new InvalidAlgorithmParameterException("parameters do not match the key's curve");
+    if (params != null) {
+      Primitive wanted = XecKeys.curveOf(params);
+      Primitive actual =
+          fixedCurve != null
+              ? fixedCurve
+              : key instanceof XECKey ? XecKeys.curveOf(((XECKey) key).getParams()) : null;
+      if (wanted == null || wanted != actual) {
+        throw new InvalidAlgorithmParameterException("parameters do not match the key's curve");
+      }
     }
+    engineInit(key, random);
   }
 
   @Override
@@ -92,7 +100,15 @@ public final class XecKeyAgreementSpi extends KeyAgreementSpi {
   }
 
   @Override
-  protected SecretKey engineGenerateSecret(String algorithm) {
+  protected SecretKey engineGenerateSecret(String algorithm) throws NoSuchAlgorithmException {
+    // As SunEC: the raw X25519 output is not uniformly random, so it is no cipher key. Only TLS
+    // asks for it by name; everyone else takes the bytes and runs a KDF.
+    if (algorithm == null || !algorithm.equalsIgnoreCase("TlsPremasterSecret")) {
+      throw new NoSuchAlgorithmException(
+          "XDH output is not a key for "
+              + algorithm
+              + "; derive one with a KDF from generateSecret()");
+    }
     byte[] r = engineGenerateSecret();
     try {
       return new SecretKeySpec(r, algorithm);

@@ -4,6 +4,7 @@ import io.agentwire.provider.backend.Primitive;
 import java.math.BigInteger;
 import java.security.InvalidKeyException;
 import java.security.Key;
+import java.security.KeyRep;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.XECKey;
@@ -84,6 +85,9 @@ public final class XecKeys {
     if (key instanceof PublicKeyImpl) {
       PublicKeyImpl k = (PublicKeyImpl) key;
       requireCurve(k.curve, curve);
+      if (k.raw.length != curve.length()) {
+        throw new InvalidKeyException("corrupt " + curve + " public key");
+      }
       return k.raw.clone();
     }
     if (key instanceof XECPublicKey) {
@@ -317,16 +321,35 @@ public final class XecKeys {
       return encodeX509(curve, raw);
     }
 
+    /** Equal to any provider's public key with the same X.509 encoding, as SunEC's keys are. */
     @Override
     public boolean equals(Object o) {
-      return o instanceof PublicKeyImpl
-          && ((PublicKeyImpl) o).curve == curve
-          && Arrays.equals(((PublicKeyImpl) o).raw, raw);
+      if (o instanceof PublicKeyImpl) {
+        return ((PublicKeyImpl) o).curve == curve && Arrays.equals(((PublicKeyImpl) o).raw, raw);
+      }
+      return o instanceof PublicKey
+          && "X.509".equalsIgnoreCase(((PublicKey) o).getFormat())
+          && Arrays.equals(getEncoded(), ((PublicKey) o).getEncoded());
     }
 
+    /** The JDK's X509Key hash over the encoding, so mixed-provider hash sets behave. */
     @Override
     public int hashCode() {
-      return Arrays.hashCode(raw);
+      byte[] encoded = getEncoded();
+      int r = encoded.length;
+      for (byte b : encoded) {
+        r += (b & 0xff) * 37;
+      }
+      return r;
+    }
+
+    /** Serialized as a {@link KeyRep}, as the JDK's keys are, so no unchecked bytes come back. */
+    private Object writeReplace() {
+      return new KeyRep(KeyRep.Type.PUBLIC, "XDH", "X.509", getEncoded());
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
+      throw new java.io.InvalidObjectException("XDH keys are serialized as KeyRep");
     }
 
     @Override
@@ -382,6 +405,45 @@ public final class XecKeys {
     public byte[] getEncoded() {
       checkLive();
       return encodePkcs8(curve, raw);
+    }
+
+    /** Equal, in constant time, to any provider's private key with the same PKCS#8 encoding. */
+    @Override
+    public boolean equals(Object o) {
+      if (o == this) {
+        return true;
+      }
+      if (!(o instanceof PrivateKey) || destroyed) {
+        return false;
+      }
+      PrivateKey other = (PrivateKey) o;
+      if (!"PKCS#8".equalsIgnoreCase(other.getFormat())) {
+        return false;
+      }
+      byte[] mine = getEncoded();
+      byte[] theirs = other.getEncoded();
+      try {
+        return theirs != null && java.security.MessageDigest.isEqual(mine, theirs);
+      } finally {
+        Arrays.fill(mine, (byte) 0);
+        if (theirs != null) {
+          Arrays.fill(theirs, (byte) 0);
+        }
+      }
+    }
+
+    /** Depends on the curve only: a hash of the secret would leak bits of it. */
+    @Override
+    public int hashCode() {
+      return curve.hashCode();
+    }
+
+    private Object writeReplace() {
+      return new KeyRep(KeyRep.Type.PRIVATE, "XDH", "PKCS#8", getEncoded());
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
+      throw new java.io.InvalidObjectException("XDH keys are serialized as KeyRep");
     }
 
     @Override
