@@ -110,6 +110,13 @@ class NoiseVectorTest {
           .append(';');
     }
     sb.append(" messages checked: ").append(MESSAGES.get()).append("; unsupported: none");
+    var served = AgentWireProvider.backends();
+    sb.append("; agentwire.native=")
+        .append(System.getProperty("agentwire.native", "auto"))
+        .append(": X25519 by ")
+        .append(served.get(io.agentwire.provider.backend.Primitive.X25519))
+        .append(", ChaChaPoly by ")
+        .append(served.get(io.agentwire.provider.backend.Primitive.CHACHA20_POLY1305));
     System.out.println(sb);
   }
 

@@ -3,7 +3,6 @@ package io.agentwire.provider;
 import io.agentwire.provider.backend.Primitive;
 import io.agentwire.provider.internal.Backends;
 import io.agentwire.provider.internal.Registrations;
-import java.util.EnumMap;
 import java.util.Map;
 
 /**
@@ -26,13 +25,22 @@ public final class AgentWireProvider extends java.security.Provider {
   /** The provider name. */
   public static final String NAME = "AgentWire";
 
-  /** Creates the provider. */
+  /**
+   * Creates the provider.
+   *
+   * @throws java.security.ProviderException if {@code agentwire.native=require} and no native
+   *     backend can be used; the message says why
+   */
   public AgentWireProvider() {
     super(
         NAME,
         "0.1",
         "AgentWire: X25519/X448, ChaCha20-Poly1305, BLAKE2 and Noise Protocol Framework"
             + " handshakes (revision 34)");
+    String failure = Backends.requireFailure();
+    if (failure != null) {
+      throw new java.security.ProviderException(failure);
+    }
     for (Service s : Registrations.services(this)) {
       putService(s);
     }
@@ -47,12 +55,13 @@ public final class AgentWireProvider extends java.security.Provider {
     return s;
   }
 
-  /** The name of the backend serving each primitive, for health reports. */
+  /** The backend (or size split) serving each primitive, for health reports. */
   public static Map<Primitive, String> backends() {
-    Map<Primitive, String> r = new EnumMap<>(Primitive.class);
-    for (Primitive p : Primitive.values()) {
-      r.put(p, Backends.forPrimitive(p).name());
-    }
-    return r;
+    return health().servedBy();
+  }
+
+  /** Whether native code is in use, for which primitives, and if not, exactly why. */
+  public static BackendHealth health() {
+    return BackendHealth.current();
   }
 }

@@ -12,6 +12,19 @@ public interface CryptoBackend {
   /** A short name for reports, such as {@code "pure-java"} or {@code "libsodium 1.0.18"}. */
   String name();
 
+  /** Whether this backend calls native code (for the {@code agentwire.native} switch). */
+  default boolean isNative() {
+    return false;
+  }
+
+  /**
+   * A one-line health report: what was loaded from where and which self-tests passed, or exactly
+   * why the backend cannot serve anything.
+   */
+  default String status() {
+    return name();
+  }
+
   /** Whether this backend can serve {@code primitive} now (loaded, self-tested). */
   boolean supports(Primitive primitive);
 

@@ -16,50 +16,76 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
 /**
- * Chooses, once per JVM, the backend that serves each primitive: a discovered backend (found with
- * {@link ServiceLoader}) where it supports the primitive, the pure-Java one otherwise. The system
- * property {@code agentwire.native=off} skips discovery. Thread-safe; the choice is immutable.
+ * Chooses, once per JVM, what serves each primitive: a native backend found with {@link
+ * ServiceLoader} where it is loaded, self-tested and measurably faster, the pure-Java backend
+ * otherwise, or both split by message size (see {@link Routing}). The system property {@code
+ * agentwire.native} is {@code auto} (default), {@code off} (pure Java only) or {@code require} (the
+ * provider refuses to start without a native backend, saying why). Thread-safe; the choice is
+ * immutable.
  */
 public final class Backends {
 
-  private static final Map<Primitive, CryptoBackend> CHOSEN;
+  /** The {@code agentwire.native} switch. */
+  public enum Mode {
+    AUTO,
+    OFF,
+    REQUIRE
+  }
+
+  private static final Mode MODE;
+  private static final Map<Primitive, Routing> CHOSEN;
   private static final List<String> NOTES;
+  private static final CryptoBackend NATIVE;
+  private static final String REQUIRE_FAILURE;
 
   static {
-    Map<Primitive, CryptoBackend> chosen = new EnumMap<>(Primitive.class);
     List<String> notes = new ArrayList<>();
-    List<CryptoBackend> discovered = discover(notes);
-    for (Primitive primitive : Primitive.values()) {
-      CryptoBackend pick = PureJavaBackend.INSTANCE;
-      for (CryptoBackend candidate : discovered) {
-        if (candidate.supports(primitive)) {
-          pick = candidate;
-          break;
-        }
-      }
-      chosen.put(primitive, pick);
+    MODE = mode(notes);
+    CryptoBackend found = MODE == Mode.OFF ? null : discover(notes);
+    Map<Primitive, Routing> chosen = new EnumMap<>(Primitive.class);
+    for (Primitive p : Primitive.values()) {
+      chosen.put(p, Routing.choose(p, PureJavaBackend.INSTANCE, found, notes));
     }
+    boolean nativeUsed = chosen.values().stream().anyMatch(r -> r.nativeBackend != null);
+    String failure = null;
+    if (MODE == Mode.REQUIRE && !nativeUsed) {
+      failure =
+          "agentwire.native=require but no native backend is usable: "
+              + (notes.isEmpty() ? "none was found" : String.join("; ", notes));
+    }
+    NATIVE = nativeUsed ? found : null;
     CHOSEN = Collections.unmodifiableMap(chosen);
     NOTES = Collections.unmodifiableList(notes);
+    REQUIRE_FAILURE = failure;
   }
 
   private Backends() {}
 
-  private static List<CryptoBackend> discover(List<String> notes) {
-    List<CryptoBackend> found = new ArrayList<>();
-    String mode = System.getProperty("agentwire.native", "auto").trim().toLowerCase(Locale.ROOT);
-    if (mode.equals("off")) {
-      notes.add("discovery skipped: agentwire.native=off");
-      return found;
+  private static Mode mode(List<String> notes) {
+    String value = System.getProperty("agentwire.native", "auto").trim();
+    try {
+      return Mode.valueOf(value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      notes.add("ignored agentwire.native=" + value + " (expected auto, off or require)");
+      return Mode.AUTO;
     }
+  }
+
+  private static CryptoBackend discover(List<String> notes) {
+    CryptoBackend best = null;
     try {
       Iterator<CryptoBackend> it =
           ServiceLoader.load(CryptoBackend.class, Backends.class.getClassLoader()).iterator();
       while (it.hasNext()) {
         try {
           CryptoBackend backend = it.next();
-          if (backend != PureJavaBackend.INSTANCE) {
-            found.add(backend);
+          boolean usable = false;
+          for (Primitive p : Primitive.values()) {
+            usable |= backend.supports(p);
+          }
+          notes.add(backend.name() + ": " + backend.status());
+          if (usable && best == null) {
+            best = backend;
           }
         } catch (ServiceConfigurationError | LinkageError e) {
           notes.add("a backend failed to load: " + e);
@@ -68,15 +94,25 @@ public final class Backends {
     } catch (ServiceConfigurationError | LinkageError e) {
       notes.add("backend discovery failed: " + e);
     }
-    if (found.isEmpty()) {
-      notes.add("no other backend found; pure Java serves every primitive");
+    if (best == null && notes.isEmpty()) {
+      notes.add("no native backend on the class path (add agentwire-native-accel and JNA)");
     }
-    return found;
+    return best;
   }
 
-  /** The backend chosen for {@code primitive}. */
-  public static CryptoBackend forPrimitive(Primitive primitive) {
-    return CHOSEN.get(primitive);
+  /** The switch in force. */
+  public static Mode mode() {
+    return MODE;
+  }
+
+  /** Why {@code agentwire.native=require} cannot be met, or null. */
+  public static String requireFailure() {
+    return REQUIRE_FAILURE;
+  }
+
+  /** The native backend in use for at least one primitive, or null. */
+  public static CryptoBackend nativeBackend() {
+    return NATIVE;
   }
 
   /** What discovery saw, for health reports. */
@@ -84,16 +120,21 @@ public final class Backends {
     return NOTES;
   }
 
-  static DhFunction dh(Primitive primitive) {
-    return CHOSEN.get(primitive).dh(primitive);
+  /** The routing chosen for {@code primitive}. */
+  public static Routing routing(Primitive primitive) {
+    return CHOSEN.get(primitive);
   }
 
-  static AeadCipher newAead(Primitive primitive) {
-    return CHOSEN.get(primitive).newAead(primitive);
+  public static DhFunction dh(Primitive primitive) {
+    return CHOSEN.get(primitive).dh();
   }
 
-  static HashFunction newHash(Primitive primitive) {
-    return CHOSEN.get(primitive).newHash(primitive);
+  public static AeadCipher newAead(Primitive primitive) {
+    return CHOSEN.get(primitive).newAead();
+  }
+
+  public static HashFunction newHash(Primitive primitive) {
+    return CHOSEN.get(primitive).newHash();
   }
 
   static void randomBytes(byte[] out) {

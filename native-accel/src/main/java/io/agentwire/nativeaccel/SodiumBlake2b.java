@@ -1,0 +1,50 @@
+package io.agentwire.nativeaccel;
+
+import io.agentwire.provider.backend.HashFunction;
+
+/** BLAKE2b-512 through {@code crypto_generichash_*}, streaming through a native window. */
+final class SodiumBlake2b implements HashFunction {
+
+  private static final int STATE_BYTES = (int) Sodium.crypto_generichash_statebytes();
+  private static final int WINDOW = 16384;
+
+  private final NativeMemory state = new NativeMemory(STATE_BYTES, 64);
+  private final NativeMemory data = new NativeMemory(WINDOW);
+
+  SodiumBlake2b() {
+    reset();
+  }
+
+  @Override
+  public int hashLength() {
+    return 64;
+  }
+
+  @Override
+  public int blockLength() {
+    return 128;
+  }
+
+  @Override
+  public void update(byte[] in, int offset, int length) {
+    while (length > 0) {
+      int n = Math.min(length, WINDOW);
+      data.put(0, in, offset, n);
+      Sodium.crypto_generichash_update(state.address, data.address, n);
+      offset += n;
+      length -= n;
+    }
+  }
+
+  @Override
+  public void doFinal(byte[] out, int offset) {
+    Sodium.crypto_generichash_final(state.address, data.address, 64);
+    data.get(0, out, offset, 64);
+    reset();
+  }
+
+  @Override
+  public void reset() {
+    Sodium.crypto_generichash_init(state.address, 0, 0, 64);
+  }
+}

@@ -1,0 +1,71 @@
+package io.agentwire.provider.internal;
+
+import io.agentwire.provider.backend.HashFunction;
+import java.util.Arrays;
+
+/**
+ * One hash function from two implementations: input is held back until it passes {@code cutover}
+ * bytes, then streamed to the implementation that is faster for long input; a message that ends
+ * before that is hashed by the one that is faster for short input. Nothing is committed to either
+ * until the size is known, so both give the same digest.
+ */
+final class SizeRoutedHash implements HashFunction {
+
+  private final HashFunction small;
+  private final HashFunction large;
+  private final byte[] pending;
+  private int pendingLength;
+  private boolean streaming;
+
+  SizeRoutedHash(HashFunction small, HashFunction large, int cutover) {
+    this.small = small;
+    this.large = large;
+    this.pending = new byte[cutover];
+  }
+
+  @Override
+  public int hashLength() {
+    return small.hashLength();
+  }
+
+  @Override
+  public int blockLength() {
+    return small.blockLength();
+  }
+
+  @Override
+  public void update(byte[] in, int offset, int length) {
+    if (!streaming && pendingLength + length <= pending.length) {
+      System.arraycopy(in, offset, pending, pendingLength, length);
+      pendingLength += length;
+      return;
+    }
+    if (!streaming) {
+      large.update(pending, 0, pendingLength);
+      streaming = true;
+    }
+    large.update(in, offset, length);
+  }
+
+  @Override
+  public void doFinal(byte[] out, int offset) {
+    if (streaming) {
+      large.doFinal(out, offset);
+    } else {
+      small.update(pending, 0, pendingLength);
+      small.doFinal(out, offset);
+    }
+    reset();
+  }
+
+  @Override
+  public void reset() {
+    Arrays.fill(pending, 0, pendingLength, (byte) 0);
+    pendingLength = 0;
+    if (streaming) {
+      large.reset();
+    }
+    streaming = false;
+    small.reset();
+  }
+}
