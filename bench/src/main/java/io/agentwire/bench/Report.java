@@ -1,47 +1,82 @@
 package io.agentwire.bench;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs the benchmarks and prints a Markdown table with each result beside its alternatives and the
- * ratio AgentWire / alternative. {@code --quick} shortens the runs (wider error bars).
+ * Runs the benchmarks and prints Markdown tables with each result beside its alternatives and the
+ * ratios. Arguments: {@code --quick} (shorter runs, wider error), {@code --noise} (AgentWire vs
+ * noise-java and the JDK; the default), {@code --native} (the backends side by side), {@code
+ * --all}.
  */
 public final class Report {
 
   private Report() {}
 
   public static void main(String[] args) throws Exception {
-    boolean quick = args.length > 0 && args[0].equals("--quick");
-    Options opts =
+    List<String> a = List.of(args);
+    boolean quick = a.contains("--quick");
+    boolean all = a.contains("--all");
+    boolean nativeOnly = a.contains("--native");
+    ChainedOptionsBuilder opts =
         new OptionsBuilder()
-            .include(HandshakeBench.class.getSimpleName())
-            .include(TransportBench.class.getSimpleName())
             .forks(1)
+            .jvmArgsPrepend("--enable-native-access=ALL-UNNAMED")
             .warmupIterations(quick ? 2 : 3)
             .warmupTime(TimeValue.seconds(1))
             .measurementIterations(quick ? 3 : 5)
-            .measurementTime(TimeValue.seconds(1))
-            .build();
-    Collection<RunResult> results = new Runner(opts).run();
+            .measurementTime(TimeValue.seconds(1));
+    if (all || !nativeOnly) {
+      opts.include(HandshakeBench.class.getName()).include(TransportBench.class.getName());
+    }
+    if (all || nativeOnly) {
+      opts.include("io.agentwire.nativeaccel.BackendBench")
+          .include(NativeHandshakeBench.class.getName());
+    }
+    Collection<RunResult> results = new Runner(opts.build()).run();
+    System.out.println();
+    System.out.println("JVM: " + System.getProperty("java.vm.name") + " " + Runtime.version());
+    if (all || !nativeOnly) {
+      noiseTable(results);
+    }
+    if (all || nativeOnly) {
+      backendTable(results);
+    }
+  }
+
+  private static String benchmark(RunResult r) {
+    String b = r.getParams().getBenchmark();
+    return b.substring(b.lastIndexOf('.') + 1);
+  }
+
+  private static String className(RunResult r) {
+    String b = r.getParams().getBenchmark();
+    String[] parts = b.split("\\.");
+    return parts[parts.length - 2];
+  }
+
+  private static void noiseTable(Collection<RunResult> results) {
     Map<String, Map<String, double[]>> rows = new LinkedHashMap<>();
     for (RunResult r : results) {
+      String cls = className(r);
+      if (!cls.equals("HandshakeBench") && !cls.equals("TransportBench")) {
+        continue;
+      }
       var params = r.getParams();
-      String impl = params.getParam("impl");
       String key =
-          r.getParams().getBenchmark().replaceAll(".*\\.(\\w+Bench)\\..*", "$1")
+          cls
               + (params.getParam("cipher") != null
                   ? " " + params.getParam("cipher") + " " + params.getParam("size") + " B"
                   : " " + params.getParam("protocol"));
-      var score = r.getPrimaryResult();
-      rows.computeIfAbsent(key, k -> new LinkedHashMap<>())
-          .put(impl, new double[] {score.getScore(), score.getScoreError()});
+      rows.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(params.getParam("impl"), score(r));
     }
     System.out.println();
     System.out.println(
@@ -50,24 +85,93 @@ public final class Report {
     System.out.println("|---|---|---|---|---|---|");
     for (var e : rows.entrySet()) {
       Map<String, double[]> m = e.getValue();
-      boolean transport = e.getKey().startsWith("TransportBench");
+      int size = sizeOf(e.getKey());
       System.out.printf(
           "| %s | %s | %s | %s | %s | %s |%n",
           e.getKey(),
-          cell(m.get("agentwire"), transport, e.getKey()),
-          cell(m.get("noise-java"), transport, e.getKey()),
-          cell(m.get("jdk"), transport, e.getKey()),
+          cell(m.get("agentwire"), size),
+          cell(m.get("noise-java"), size),
+          cell(m.get("jdk"), size),
           ratio(m.get("agentwire"), m.get("noise-java")),
           ratio(m.get("agentwire"), m.get("jdk")));
     }
   }
 
-  private static String cell(double[] v, boolean transport, String key) {
+  private static void backendTable(Collection<RunResult> results) {
+    Map<String, Map<String, double[]>> rows = new LinkedHashMap<>();
+    List<String> extra = new ArrayList<>();
+    Map<String, double[]> handshakes = new LinkedHashMap<>();
+    for (RunResult r : results) {
+      String cls = className(r);
+      if (cls.equals("NativeHandshakeBench")) {
+        handshakes.put(benchmark(r), score(r));
+        continue;
+      }
+      if (!cls.equals("BackendBench")) {
+        continue;
+      }
+      if (benchmark(r).equals("jnaCallOverhead")) {
+        extra.add(String.format("JNA direct-mapped call overhead: %.1f ns per call", score(r)[0]));
+        continue;
+      }
+      String size = r.getParams().getParam("size");
+      String key = benchmark(r) + (size == null ? "" : " " + size + " B");
+      rows.computeIfAbsent(key, k -> new LinkedHashMap<>())
+          .put(r.getParams().getParam("backend"), score(r));
+    }
+    System.out.println();
+    System.out.println(
+        "| operation | auto (default) | libsodium | pure Java | JDK provider | libsodium / JDK |"
+            + " auto / best single backend |");
+    System.out.println("|---|---|---|---|---|---|---|");
+    for (var e : rows.entrySet()) {
+      Map<String, double[]> m = e.getValue();
+      int size = sizeOf(e.getKey());
+      double[] best = better(m.get("native"), m.get("pure-java"));
+      System.out.printf(
+          "| %s | %s | %s | %s | %s | %s | %s |%n",
+          e.getKey(),
+          cell(m.get("auto"), size),
+          cell(m.get("native"), size),
+          cell(m.get("pure-java"), size),
+          cell(m.get("jdk"), size),
+          ratio(m.get("native"), m.get("jdk")),
+          ratio(m.get("auto"), best));
+    }
+    if (!handshakes.isEmpty()) {
+      System.out.printf(
+          "| Noise XX handshake (25519, ChaChaPoly, BLAKE2b) | %s | | %s | | | auto / pure Java %s |%n",
+          cell(handshakes.get("xxAuto"), 0),
+          cell(handshakes.get("xxPureJava"), 0),
+          ratio(handshakes.get("xxAuto"), handshakes.get("xxPureJava")));
+    }
+    extra.forEach(System.out::println);
+  }
+
+  private static double[] score(RunResult r) {
+    var s = r.getPrimaryResult();
+    return new double[] {s.getScore(), s.getScoreError()};
+  }
+
+  private static double[] better(double[] a, double[] b) {
+    if (a == null) {
+      return b;
+    }
+    if (b == null) {
+      return a;
+    }
+    return a[0] >= b[0] ? a : b;
+  }
+
+  private static int sizeOf(String key) {
+    return key.matches(".* \\d+ B") ? Integer.parseInt(key.replaceAll(".* (\\d+) B", "$1")) : 0;
+  }
+
+  private static String cell(double[] v, int size) {
     if (v == null) {
       return "-";
     }
-    if (transport) {
-      int size = Integer.parseInt(key.replaceAll(".* (\\d+) B", "$1"));
+    if (size > 0) {
       return String.format("%.0f MB/s ±%.0f%%", v[0] * size / 1e6, 100 * v[1] / v[0]);
     }
     return String.format("%.0f /s ±%.0f%%", v[0], 100 * v[1] / v[0]);

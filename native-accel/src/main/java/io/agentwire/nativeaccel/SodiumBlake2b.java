@@ -8,8 +8,10 @@ final class SodiumBlake2b implements HashFunction {
   private static final int STATE_BYTES = (int) Sodium.crypto_generichash_statebytes();
   private static final int WINDOW = 16384;
 
+  private static final ThreadLocal<NativeMemory> DATA =
+      ThreadLocal.withInitial(() -> new NativeMemory(WINDOW));
+
   private final NativeMemory state = new NativeMemory(STATE_BYTES, 64);
-  private final NativeMemory data = new NativeMemory(WINDOW);
 
   SodiumBlake2b() {
     reset();
@@ -27,6 +29,7 @@ final class SodiumBlake2b implements HashFunction {
 
   @Override
   public void update(byte[] in, int offset, int length) {
+    NativeMemory data = DATA.get();
     while (length > 0) {
       int n = Math.min(length, WINDOW);
       data.put(0, in, offset, n);
@@ -38,6 +41,7 @@ final class SodiumBlake2b implements HashFunction {
 
   @Override
   public void doFinal(byte[] out, int offset) {
+    NativeMemory data = DATA.get();
     Sodium.crypto_generichash_final(state.address, data.address, 64);
     data.get(0, out, offset, 64);
     reset();

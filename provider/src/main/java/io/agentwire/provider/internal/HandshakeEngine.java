@@ -128,25 +128,23 @@ public final class HandshakeEngine extends NoiseHandshakeSpi {
   protected void engineSetLocalStaticKey(KeyPair keyPair) throws InvalidKeyException {
     checkConfigurable("setLocalStaticKey");
     byte[] priv = XecKeys.rawPrivate(keyPair.getPrivate(), protocol.dh());
-    if (keyPair.getPublic() != null) {
-      byte[] expected = new byte[dhLength];
-      dh.publicKey(priv, expected);
-      byte[] given = XecKeys.rawPublic(keyPair.getPublic(), protocol.dh());
-      if (!Arrays.equals(expected, given)) {
-        Arrays.fill(priv, (byte) 0);
-        throw new InvalidKeyException("the key pair's public key does not match its private key");
-      }
+    byte[] pub = XecKeys.publicOf(keyPair.getPrivate(), priv, dh);
+    if (keyPair.getPublic() != null
+        && !Arrays.equals(pub, XecKeys.rawPublic(keyPair.getPublic(), protocol.dh()))) {
+      Arrays.fill(priv, (byte) 0);
+      throw new InvalidKeyException("the key pair's public key does not match its private key");
     }
-    installLocalStatic(priv);
+    installLocalStatic(priv, pub);
   }
 
   @Override
   protected void engineSetLocalStaticKey(PrivateKey privateKey) throws InvalidKeyException {
     checkConfigurable("setLocalStaticKey");
-    installLocalStatic(XecKeys.rawPrivate(privateKey, protocol.dh()));
+    byte[] priv = XecKeys.rawPrivate(privateKey, protocol.dh());
+    installLocalStatic(priv, XecKeys.publicOf(privateKey, priv, dh));
   }
 
-  private void installLocalStatic(byte[] priv) {
+  private void installLocalStatic(byte[] priv, byte[] pub) {
     if (!localUsesStatic()) {
       Arrays.fill(priv, (byte) 0);
       throw new IllegalStateException(
@@ -154,8 +152,7 @@ public final class HandshakeEngine extends NoiseHandshakeSpi {
     }
     wipe(localStatic);
     localStatic = priv;
-    localStaticPublic = new byte[dhLength];
-    dh.publicKey(priv, localStaticPublic);
+    localStaticPublic = pub;
   }
 
   @Override

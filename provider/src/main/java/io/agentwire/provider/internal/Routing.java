@@ -123,13 +123,13 @@ public final class Routing {
     if (below == above || cutover == Integer.MAX_VALUE) {
       return below.newAead(primitive);
     }
-    return new SizeRoutedAead(below.newAead(primitive), above.newAead(primitive), cutover);
+    return new SizeRoutedAead(below.newAead(primitive), () -> above.newAead(primitive), cutover);
   }
 
   HashFunction newHash() {
     if (below == above || cutover == Integer.MAX_VALUE) {
       return below.newHash(primitive);
     }
-    return new SizeRoutedHash(below.newHash(primitive), above.newHash(primitive), cutover);
+    return new SizeRoutedHash(below.newHash(primitive), () -> above.newHash(primitive), cutover);
   }
 }

@@ -12,14 +12,16 @@ import java.util.Arrays;
 final class SizeRoutedHash implements HashFunction {
 
   private final HashFunction small;
-  private final HashFunction large;
+  private final java.util.function.Supplier<HashFunction> largeFactory;
+  private HashFunction large;
   private final byte[] pending;
   private int pendingLength;
   private boolean streaming;
 
-  SizeRoutedHash(HashFunction small, HashFunction large, int cutover) {
+  /** The hash for long input is made on first use: handshakes hash only short input. */
+  SizeRoutedHash(HashFunction small, java.util.function.Supplier<HashFunction> large, int cutover) {
     this.small = small;
-    this.large = large;
+    this.largeFactory = large;
     this.pending = new byte[cutover];
   }
 
@@ -41,6 +43,9 @@ final class SizeRoutedHash implements HashFunction {
       return;
     }
     if (!streaming) {
+      if (large == null) {
+        large = largeFactory.get();
+      }
       large.update(pending, 0, pendingLength);
       streaming = true;
     }

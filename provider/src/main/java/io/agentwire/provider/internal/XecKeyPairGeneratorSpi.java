@@ -56,7 +56,7 @@ public final class XecKeyPairGeneratorSpi extends KeyPairGeneratorSpi {
     DhFunction dh = Backends.dh(curve);
     byte[] pub = new byte[curve.length()];
     dh.publicKey(priv, pub);
-    KeyPair pair = new KeyPair(XecKeys.publicKey(curve, pub), XecKeys.privateKey(curve, priv));
+    KeyPair pair = new KeyPair(XecKeys.publicKey(curve, pub), XecKeys.privateKey(curve, priv, pub));
     Arrays.fill(priv, (byte) 0);
     return pair;
   }

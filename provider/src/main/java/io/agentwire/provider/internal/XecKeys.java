@@ -68,6 +68,12 @@ public final class XecKeys {
     return new PublicKeyImpl(curve, raw.clone());
   }
 
+  /** A private key over raw bytes with its known public key (both copied). */
+  static PrivateKeyImpl privateKey(Primitive curve, byte[] raw, byte[] publicKey) {
+    PrivateKeyImpl k = privateKey(curve, raw);
+    return new PrivateKeyImpl(curve, k.raw, publicKey);
+  }
+
   /** A private key over raw bytes (copied). */
   public static PrivateKeyImpl privateKey(Primitive curve, byte[] raw) {
     if (raw.length != curve.length()) {
@@ -153,6 +159,19 @@ public final class XecKeys {
             + curve
             + " private key, got "
             + (key == null ? "null" : key.getClass().getName()));
+  }
+
+  /**
+   * The public key of {@code key}, whose raw scalar is {@code raw}: remembered by AgentWire's own
+   * private keys (a static key is used for many handshakes), computed for anyone else's.
+   */
+  static byte[] publicOf(Key key, byte[] raw, io.agentwire.provider.backend.DhFunction dh) {
+    if (key instanceof PrivateKeyImpl) {
+      return ((PrivateKeyImpl) key).publicKey(dh);
+    }
+    byte[] pub = new byte[raw.length];
+    dh.publicKey(raw, pub);
+    return pub;
   }
 
   private static void requireCurve(Primitive actual, Primitive expected)
@@ -364,10 +383,32 @@ public final class XecKeys {
     final Primitive curve;
     private final byte[] raw;
     private volatile boolean destroyed;
+    private transient volatile byte[] publicKey;
 
     PrivateKeyImpl(Primitive curve, byte[] raw) {
       this.curve = curve;
       this.raw = raw;
+    }
+
+    PrivateKeyImpl(Primitive curve, byte[] raw, byte[] publicKey) {
+      this(curve, raw);
+      this.publicKey = publicKey.clone();
+    }
+
+    /** The matching public key (a copy), computed once. */
+    byte[] publicKey(io.agentwire.provider.backend.DhFunction dh) {
+      byte[] pub = publicKey;
+      if (pub == null) {
+        pub = new byte[raw.length];
+        byte[] scalar = rawCopy();
+        try {
+          dh.publicKey(scalar, pub);
+        } finally {
+          Arrays.fill(scalar, (byte) 0);
+        }
+        publicKey = pub;
+      }
+      return pub.clone();
     }
 
     byte[] rawCopy() {
