@@ -2,9 +2,6 @@ package io.agentwire.bench;
 
 import com.southernstorm.noise.protocol.HandshakeState;
 import io.agentwire.provider.AgentWireProvider;
-import io.agentwire.provider.NoiseHandshake;
-import io.agentwire.provider.NoiseRole;
-import io.agentwire.provider.NoiseTransport;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Provider;
@@ -53,21 +50,7 @@ public class HandshakeBench {
   }
 
   private Object agentwire() throws Exception {
-    NoiseHandshake i = NoiseHandshake.getInstance(protocol, PROVIDER);
-    NoiseHandshake r = NoiseHandshake.getInstance(protocol, PROVIDER);
-    i.init(NoiseRole.INITIATOR);
-    r.init(NoiseRole.RESPONDER);
-    i.setLocalStaticKey(alice);
-    r.setLocalStaticKey(bob);
-    int n = i.writeMessage(buf1, 0, 0, buf2, 0);
-    r.readMessage(buf2, 0, n, buf1, 0);
-    n = r.writeMessage(buf1, 0, 0, buf2, 0);
-    i.readMessage(buf2, 0, n, buf1, 0);
-    n = i.writeMessage(buf1, 0, 0, buf2, 0);
-    r.readMessage(buf2, 0, n, buf1, 0);
-    NoiseTransport t = i.split();
-    r.split();
-    return t;
+    return InMemory.xx(PROVIDER, protocol, alice, bob, buf2, buf1);
   }
 
   private Object noiseJava() throws Exception {

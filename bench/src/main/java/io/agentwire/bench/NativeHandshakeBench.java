@@ -1,8 +1,6 @@
 package io.agentwire.bench;
 
 import io.agentwire.provider.AgentWireProvider;
-import io.agentwire.provider.NoiseHandshake;
-import io.agentwire.provider.NoiseRole;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Provider;
@@ -40,20 +38,7 @@ public class NativeHandshakeBench {
   }
 
   private Object handshake() throws Exception {
-    NoiseHandshake i = NoiseHandshake.getInstance(NAME, provider);
-    NoiseHandshake r = NoiseHandshake.getInstance(NAME, provider);
-    i.init(NoiseRole.INITIATOR);
-    r.init(NoiseRole.RESPONDER);
-    i.setLocalStaticKey(alice);
-    r.setLocalStaticKey(bob);
-    int n = i.writeMessage(a, 0, 0, b, 0);
-    r.readMessage(b, 0, n, a, 0);
-    n = r.writeMessage(a, 0, 0, b, 0);
-    i.readMessage(b, 0, n, a, 0);
-    n = i.writeMessage(a, 0, 0, b, 0);
-    r.readMessage(b, 0, n, a, 0);
-    r.split();
-    return i.split();
+    return InMemory.xx(provider, NAME, alice, bob, a, b);
   }
 
   @Benchmark

@@ -29,7 +29,9 @@ public final class Report {
     ChainedOptionsBuilder opts =
         new OptionsBuilder()
             .forks(1)
-            .jvmArgsPrepend("--enable-native-access=ALL-UNNAMED")
+            .jvmArgsPrepend(
+                "--enable-native-access=ALL-UNNAMED",
+                "-Dagentwire.native=" + System.getProperty("agentwire.native", "auto"))
             .warmupIterations(quick ? 2 : 3)
             .warmupTime(TimeValue.seconds(1))
             .measurementIterations(quick ? 3 : 5)
@@ -43,7 +45,13 @@ public final class Report {
     }
     Collection<RunResult> results = new Runner(opts.build()).run();
     System.out.println();
-    System.out.println("JVM: " + System.getProperty("java.vm.name") + " " + Runtime.version());
+    System.out.println(
+        "JVM: "
+            + System.getProperty("java.vm.name")
+            + " "
+            + Runtime.version()
+            + "; agentwire.native="
+            + System.getProperty("agentwire.native", "auto"));
     if (all || !nativeOnly) {
       noiseTable(results);
     }
