@@ -1,6 +1,7 @@
 package io.agentwire.nativeaccel;
 
 import io.agentwire.provider.backend.HashFunction;
+import java.lang.ref.Reference;
 
 /** BLAKE2b-512 through {@code crypto_generichash_*}, streaming through a native window. */
 final class SodiumBlake2b implements HashFunction {
@@ -15,6 +16,16 @@ final class SodiumBlake2b implements HashFunction {
 
   SodiumBlake2b() {
     reset();
+  }
+
+  private SodiumBlake2b(SodiumBlake2b from) {
+    state.buffer.put(0, from.state.buffer, 0, STATE_BYTES);
+    Reference.reachabilityFence(from);
+  }
+
+  @Override
+  public HashFunction copy() {
+    return new SodiumBlake2b(this);
   }
 
   @Override
@@ -37,6 +48,8 @@ final class SodiumBlake2b implements HashFunction {
       offset += n;
       length -= n;
     }
+    // Native code holds only the address: keep the buffer behind it reachable until it returns.
+    Reference.reachabilityFence(state);
   }
 
   @Override
@@ -45,10 +58,12 @@ final class SodiumBlake2b implements HashFunction {
     Sodium.crypto_generichash_final(state.address, data.address, 64);
     data.get(0, out, offset, 64);
     reset();
+    Reference.reachabilityFence(state);
   }
 
   @Override
   public void reset() {
     Sodium.crypto_generichash_init(state.address, 0, 0, 64);
+    Reference.reachabilityFence(state);
   }
 }

@@ -144,9 +144,17 @@ class ParityProperties {
     }
     byte[] hn = new byte[64];
     byte[] hj = new byte[64];
+    HashFunction nCopy = n.copy();
+    nCopy.update(msg, 0, Math.min(7, msg.length));
     n.doFinal(hn, 0);
     j.doFinal(hj, 0);
     assertArrayEquals(hj, hn);
+    byte[] hc = new byte[64];
+    nCopy.doFinal(hc, 0);
+    j.update(msg, 0, msg.length);
+    j.update(msg, 0, Math.min(7, msg.length));
+    j.doFinal(hj, 0);
+    assertArrayEquals(hj, hc, "a copy continues from the state it was taken at");
     // doFinal resets: a second message hashes from scratch.
     n.update(msg, 0, Math.min(10, msg.length));
     j.update(msg, 0, Math.min(10, msg.length));

@@ -247,6 +247,25 @@ class AgentWireProviderTest {
   }
 
   @Test
+  void blake2DigestsCloneMidStream() throws Exception {
+    for (String alg : new String[] {"BLAKE2s-256", "BLAKE2b-512"}) {
+      MessageDigest md = MessageDigest.getInstance(alg, PROVIDER);
+      md.update("ab".getBytes(StandardCharsets.US_ASCII));
+      MessageDigest copy = (MessageDigest) md.clone();
+      md.update((byte) 'c');
+      copy.update(new byte[300]); // past the size at which BLAKE2b may switch implementation
+      byte[] expected =
+          MessageDigest.getInstance(alg, PROVIDER)
+              .digest("abc".getBytes(StandardCharsets.US_ASCII));
+      assertArrayEquals(expected, md.digest(), alg);
+      byte[] ab300 = new byte[302];
+      ab300[0] = 'a';
+      ab300[1] = 'b';
+      assertArrayEquals(MessageDigest.getInstance(alg, PROVIDER).digest(ab300), copy.digest(), alg);
+    }
+  }
+
+  @Test
   void chaCha20Poly1305MatchesSunJceAndRefusesForgeriesAndNonceReuse() throws Exception {
     byte[] key = new byte[32];
     key[0] = 1;

@@ -15,4 +15,7 @@ public interface HashFunction {
   void doFinal(byte[] out, int offset);
 
   void reset();
+
+  /** An independent copy of this hash's current state (for {@code MessageDigest.clone()}). */
+  HashFunction copy();
 }

@@ -138,13 +138,21 @@ public final class PureJavaBackend implements CryptoBackend {
     private final int blockLength;
 
     JdkHash(String algorithm, int hashLength, int blockLength) {
+      this(getDigest(algorithm), hashLength, blockLength);
+    }
+
+    private JdkHash(MessageDigest digest, int hashLength, int blockLength) {
+      this.digest = digest;
+      this.hashLength = hashLength;
+      this.blockLength = blockLength;
+    }
+
+    private static MessageDigest getDigest(String algorithm) {
       try {
-        this.digest = MessageDigest.getInstance(algorithm);
+        return MessageDigest.getInstance(algorithm);
       } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException(algorithm + " is missing from this JDK", e);
       }
-      this.hashLength = hashLength;
-      this.blockLength = blockLength;
     }
 
     @Override
@@ -174,6 +182,15 @@ public final class PureJavaBackend implements CryptoBackend {
     @Override
     public void reset() {
       digest.reset();
+    }
+
+    @Override
+    public HashFunction copy() {
+      try {
+        return new JdkHash((MessageDigest) digest.clone(), hashLength, blockLength);
+      } catch (CloneNotSupportedException e) {
+        throw new UnsupportedOperationException("this JDK's digest cannot be cloned", e);
+      }
     }
   }
 
@@ -209,6 +226,15 @@ public final class PureJavaBackend implements CryptoBackend {
     @Override
     public void reset() {
       digest.reset();
+    }
+
+    @Override
+    public HashFunction copy() {
+      Digest copy =
+          digest instanceof Blake2sDigest
+              ? new Blake2sDigest((Blake2sDigest) digest)
+              : new Blake2bDigest((Blake2bDigest) digest);
+      return new BcHash(copy, blockLength);
     }
   }
 }

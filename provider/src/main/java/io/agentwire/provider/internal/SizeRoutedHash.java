@@ -64,6 +64,16 @@ final class SizeRoutedHash implements HashFunction {
   }
 
   @Override
+  public HashFunction copy() {
+    SizeRoutedHash c = new SizeRoutedHash(small.copy(), largeFactory, pending.length);
+    System.arraycopy(pending, 0, c.pending, 0, pendingLength);
+    c.pendingLength = pendingLength;
+    c.streaming = streaming;
+    c.large = large == null ? null : large.copy();
+    return c;
+  }
+
+  @Override
   public void reset() {
     Arrays.fill(pending, 0, pendingLength, (byte) 0);
     pendingLength = 0;
