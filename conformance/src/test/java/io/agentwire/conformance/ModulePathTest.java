@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * The provider jar works on the module path as the module {@code io.agentwire.provider}: a child
- * JVM with only the jars on the module path finds AgentWire through ServiceLoader and completes a
- * handshake. Needs the packaged jar, so it runs under {@code mvn verify}.
+ * The provider jar works on the module path as the named module {@code io.agentwire.provider}: a
+ * child JVM with only the jars on the module path finds AgentWire through ServiceLoader, the
+ * provider finds the native backend (an automatic module) the same way, and a handshake completes.
+ * Needs the packaged jar, so it runs under {@code mvn verify}.
  */
 class ModulePathTest {
 
@@ -29,12 +30,18 @@ class ModulePathTest {
   void providerJarIsAModuleFoundByServiceLoader() throws Exception {
     String providerJar = null;
     String bcJar = null;
+    String nativeJar = null;
+    String jnaJar = null;
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
       String name = Paths.get(entry).getFileName().toString();
       if (name.startsWith("agentwire-provider") && name.endsWith(".jar")) {
         providerJar = entry;
       } else if (name.startsWith("bcprov-jdk18on") && name.endsWith(".jar")) {
         bcJar = entry;
+      } else if (name.startsWith("agentwire-native-accel") && name.endsWith(".jar")) {
+        nativeJar = entry;
+      } else if (name.startsWith("jna-") && name.endsWith(".jar")) {
+        jnaJar = entry;
       }
     }
     Assumptions.assumeTrue(
@@ -47,7 +54,8 @@ class ModulePathTest {
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
     cmd.add("--module-path");
-    cmd.add(providerJar + File.pathSeparator + bcJar);
+    cmd.add(String.join(File.pathSeparator, providerJar, bcJar, nativeJar, jnaJar));
+    cmd.add("--enable-native-access=ALL-UNNAMED");
     cmd.add("--add-modules");
     cmd.add("io.agentwire.provider");
     cmd.add("-cp");
@@ -57,7 +65,16 @@ class ModulePathTest {
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "probe finished");
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.exitValue(), out);
+    System.out.println(
+        "module-path child: "
+            + out.strip().replace("\n", " | ")
+            + " (agentwire.test.native="
+            + System.getProperty("agentwire.test.native")
+            + ")");
     assertTrue(out.contains("module io.agentwire.provider: handshake ok"), out);
+    if ("require".equals(System.getProperty("agentwire.test.native"))) {
+      assertTrue(out.contains("native in use: true"), "the native-accel module was found: " + out);
+    }
   }
 
   /** Runs in the child JVM. */
@@ -85,6 +102,8 @@ class ModulePathTest {
       b.readMessage(a.writeMessage(new byte[0]));
       NoiseTransport t = a.split();
       byte[] back = b.split().decrypt(t.encrypt(new byte[] {42}));
+      System.out.println(
+          "native in use: " + io.agentwire.provider.AgentWireProvider.health().nativeInUse());
       System.out.println(
           found.getClass().getModule().getName().equals("io.agentwire.provider") && back[0] == 42
               ? "module io.agentwire.provider: handshake ok"
