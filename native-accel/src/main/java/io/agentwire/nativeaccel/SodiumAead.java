@@ -3,14 +3,15 @@ package io.agentwire.nativeaccel;
 import io.agentwire.provider.backend.AeadCipher;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
+import java.util.Objects;
 import javax.crypto.AEADBadTagException;
 
 /**
  * ChaCha20-Poly1305 IETF, XChaCha20-Poly1305 or AES-256-GCM through libsodium's combined-mode
- * functions. Each call stages key, nonce, associated data and message in a per-thread native
- * scratch area (in-place encryption, which libsodium allows) and zeroes the key there afterwards,
- * so an instance owns no native memory and a call allocates nothing once the area is large enough.
- * {@link #destroy()} wipes the key. Not thread-safe.
+ * functions. Each call checks its arguments, stages key, nonce, associated data and message in a
+ * pooled native scratch area (in-place encryption, which libsodium allows), and on every path wipes
+ * the key there, and after decryption the plaintext; so an instance owns no native memory and a
+ * call of Noise size allocates nothing. {@link #destroy()} wipes the key. Not thread-safe.
  */
 final class SodiumAead implements AeadCipher {
 
@@ -29,8 +30,6 @@ final class SodiumAead implements AeadCipher {
   private static final int KEY = 0;
   private static final int NONCE = 32;
   private static final int AD = 64;
-  private static final ThreadLocal<NativeMemory[]> SCRATCH =
-      ThreadLocal.withInitial(() -> new NativeMemory[] {new NativeMemory(4096)});
 
   private final Algorithm algorithm;
   private final byte[] key = new byte[32];
@@ -49,8 +48,8 @@ final class SodiumAead implements AeadCipher {
     hasKey = true;
   }
 
-  /** Lays out key, nonce, AD and message in this thread's scratch; returns the area. */
-  private NativeMemory stage(
+  /** Every argument is checked before anything, in particular the key, is staged. */
+  private void check(
       byte[] nonce,
       byte[] ad,
       int adOffset,
@@ -58,7 +57,9 @@ final class SodiumAead implements AeadCipher {
       byte[] in,
       int inOffset,
       int length,
-      int message) {
+      byte[] out,
+      int outOffset,
+      int outLength) {
     if (!hasKey) {
       throw new IllegalStateException("no key installed");
     }
@@ -66,13 +67,21 @@ final class SodiumAead implements AeadCipher {
       throw new IllegalArgumentException(
           algorithm + " needs a " + algorithm.nonceLength + "-byte nonce, got " + nonce.length);
     }
-    NativeMemory[] holder = SCRATCH.get();
-    int needed = message + length + TAG_LENGTH;
-    if (needed > holder[0].capacity) {
-      holder[0].wipe(0, holder[0].capacity);
-      holder[0] = new NativeMemory(Math.max(needed, 2 * holder[0].capacity));
+    if (adLength > 0) {
+      Objects.checkFromIndexSize(adOffset, adLength, ad.length);
     }
-    NativeMemory m = holder[0];
+    Objects.checkFromIndexSize(inOffset, length, in.length);
+    Objects.checkFromIndexSize(outOffset, outLength, out.length);
+  }
+
+  private static int messageOffset(int adLength) {
+    return AD + ((adLength + 15) & ~15);
+  }
+
+  private NativeMemory stage(
+      byte[] nonce, byte[] ad, int adOffset, int adLength, byte[] in, int inOffset, int length) {
+    int message = messageOffset(adLength);
+    NativeMemory m = ScratchPool.acquire((long) message + length + TAG_LENGTH);
     m.put(KEY, key, 0, 32);
     m.put(NONCE, nonce, 0, nonce.length);
     if (adLength > 0) {
@@ -80,10 +89,6 @@ final class SodiumAead implements AeadCipher {
     }
     m.put(message, in, inOffset, length);
     return m;
-  }
-
-  private static int messageOffset(int adLength) {
-    return AD + ((adLength + 15) & ~15);
   }
 
   @Override
@@ -98,12 +103,13 @@ final class SodiumAead implements AeadCipher {
       byte[] out,
       int outOffset)
       throws GeneralSecurityException {
+    check(nonce, ad, adOffset, adLength, in, inOffset, length, out, outOffset, length + TAG_LENGTH);
     int message = messageOffset(adLength);
-    NativeMemory mem = stage(nonce, ad, adOffset, adLength, in, inOffset, length, message);
-    long a = mem.address;
-    long m = a + message;
-    int rc;
+    NativeMemory mem = stage(nonce, ad, adOffset, adLength, in, inOffset, length);
     try {
+      long a = mem.address;
+      long m = a + message;
+      int rc;
       switch (algorithm) {
         case CHACHA20_POLY1305:
           rc =
@@ -120,14 +126,15 @@ final class SodiumAead implements AeadCipher {
               Sodium.crypto_aead_aes256gcm_encrypt(
                   m, 0, m, length, a + AD, adLength, 0, a + NONCE, a + KEY);
       }
+      if (rc != 0) {
+        throw new GeneralSecurityException(algorithm + " encryption failed in libsodium");
+      }
+      mem.get(message, out, outOffset, length + TAG_LENGTH);
+      return length + TAG_LENGTH;
     } finally {
-      mem.zero(KEY, 32);
+      mem.zero(KEY, 32); // the plaintext was overwritten in place by the ciphertext
+      ScratchPool.release(mem);
     }
-    if (rc != 0) {
-      throw new GeneralSecurityException(algorithm + " encryption failed in libsodium");
-    }
-    mem.get(message, out, outOffset, length + TAG_LENGTH);
-    return length + TAG_LENGTH;
   }
 
   @Override
@@ -146,12 +153,14 @@ final class SodiumAead implements AeadCipher {
       throw new AEADBadTagException(
           "ciphertext of " + length + " bytes is shorter than the " + TAG_LENGTH + "-byte tag");
     }
+    check(nonce, ad, adOffset, adLength, in, inOffset, length, out, outOffset, length - TAG_LENGTH);
     int message = messageOffset(adLength);
-    NativeMemory mem = stage(nonce, ad, adOffset, adLength, in, inOffset, length, message);
-    long a = mem.address;
-    long c = a + message;
-    int rc;
+    NativeMemory mem = stage(nonce, ad, adOffset, adLength, in, inOffset, length);
+    boolean decrypted = false;
     try {
+      long a = mem.address;
+      long c = a + message;
+      int rc;
       switch (algorithm) {
         case CHACHA20_POLY1305:
           rc =
@@ -168,14 +177,19 @@ final class SodiumAead implements AeadCipher {
               Sodium.crypto_aead_aes256gcm_decrypt(
                   c, 0, 0, c, length, a + AD, adLength, a + NONCE, a + KEY);
       }
+      if (rc != 0) {
+        throw new AEADBadTagException("Tag mismatch");
+      }
+      decrypted = true;
+      mem.get(message, out, outOffset, length - TAG_LENGTH);
+      return length - TAG_LENGTH;
     } finally {
       mem.zero(KEY, 32);
+      if (decrypted) {
+        mem.wipe(message, length - TAG_LENGTH); // plaintext
+      }
+      ScratchPool.release(mem);
     }
-    if (rc != 0) {
-      throw new AEADBadTagException("Tag mismatch");
-    }
-    mem.get(message, out, outOffset, length - TAG_LENGTH);
-    return length - TAG_LENGTH;
   }
 
   @Override

@@ -13,9 +13,6 @@ import io.agentwire.provider.backend.Primitive;
  */
 public final class SodiumBackend implements CryptoBackend {
 
-  private static final ThreadLocal<NativeMemory> RANDOM_WINDOW =
-      ThreadLocal.withInitial(() -> new NativeMemory(256));
-
   /** Constructor for ServiceLoader. */
   public SodiumBackend() {}
 
@@ -58,15 +55,23 @@ public final class SodiumBackend implements CryptoBackend {
     }
   }
 
+  private void requireOneOf(Primitive primitive, Primitive... kinds) {
+    if (!java.util.Arrays.asList(kinds).contains(primitive)) {
+      throw new UnsupportedOperationException(
+          primitive + " is not one of " + java.util.Arrays.toString(kinds));
+    }
+    require(primitive);
+  }
+
   @Override
   public DhFunction dh(Primitive primitive) {
-    require(primitive);
+    requireOneOf(primitive, Primitive.X25519);
     return SodiumX25519.INSTANCE;
   }
 
   @Override
   public AeadCipher newAead(Primitive primitive) {
-    require(primitive);
+    requireOneOf(primitive, Primitive.CHACHA20_POLY1305, Primitive.AES_256_GCM);
     return new SodiumAead(
         primitive == Primitive.AES_256_GCM
             ? SodiumAead.Algorithm.AES_256_GCM
@@ -84,7 +89,7 @@ public final class SodiumBackend implements CryptoBackend {
 
   @Override
   public HashFunction newHash(Primitive primitive) {
-    require(primitive);
+    requireOneOf(primitive, Primitive.BLAKE2B);
     return new SodiumBlake2b();
   }
 
@@ -95,12 +100,16 @@ public final class SodiumBackend implements CryptoBackend {
   }
 
   static void fillRandom(byte[] out) {
-    NativeMemory window = RANDOM_WINDOW.get();
-    for (int off = 0; off < out.length; off += window.capacity) {
-      int n = Math.min(window.capacity, out.length - off);
-      Sodium.randombytes_buf(window.address, n);
-      window.get(0, out, off, n);
+    NativeMemory window = ScratchPool.acquire(Math.min(out.length, 4096));
+    try {
+      for (int off = 0; off < out.length; off += window.capacity) {
+        int n = Math.min(window.capacity, out.length - off);
+        Sodium.randombytes_buf(window.address, n);
+        window.get(0, out, off, n);
+      }
+    } finally {
+      window.zero(0, Math.min(out.length, window.capacity));
+      ScratchPool.release(window);
     }
-    window.wipe(0, window.capacity);
   }
 }

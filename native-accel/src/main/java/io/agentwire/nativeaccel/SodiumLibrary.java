@@ -47,14 +47,16 @@ final class SodiumLibrary {
       }
       NativeLibrary library = find();
       location = library.getFile() == null ? library.getName() : library.getFile().getPath();
+      // The version first, through a plain lookup: binding an older library would fail on the
+      // first missing function with a far less helpful message.
+      version = library.getFunction("sodium_version_string").invokeString(new Object[0], false);
+      if (!atLeast(version, MINIMUM_VERSION)) {
+        throw new IllegalStateException(
+            "libsodium " + version + " at " + location + " is older than the required 1.0.12");
+      }
       Sodium.bind(library);
       if (Sodium.sodium_init() < 0) {
         throw new IllegalStateException("sodium_init() failed");
-      }
-      version = Sodium.sodium_version_string();
-      if (!atLeast(version, MINIMUM_VERSION)) {
-        throw new IllegalStateException(
-            "libsodium " + version + " is older than the required 1.0.12");
       }
       loaded = true;
       SelfTest.run(verified, failures);
@@ -102,7 +104,8 @@ final class SodiumLibrary {
   static boolean atLeast(String version, int[] minimum) {
     String[] parts = version.split("\\.");
     for (int i = 0; i < minimum.length; i++) {
-      int v = i < parts.length ? Integer.parseInt(parts[i].replaceAll("\\D.*", "")) : 0;
+      String digits = i < parts.length ? parts[i].replaceAll("\\D.*", "") : "";
+      int v = digits.isEmpty() ? 0 : Integer.parseInt(digits);
       if (v != minimum[i]) {
         return v > minimum[i];
       }

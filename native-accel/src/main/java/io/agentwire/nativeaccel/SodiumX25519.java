@@ -4,7 +4,10 @@ import io.agentwire.provider.backend.DhFunction;
 import java.security.InvalidKeyException;
 import java.util.Arrays;
 
-/** X25519 through {@code crypto_scalarmult}; thread-safe (one native scratch area per thread). */
+/**
+ * X25519 through {@code crypto_scalarmult}. Stateless and thread-safe: each call stages scalar and
+ * point in a pooled native area and wipes scalar and result there on every path.
+ */
 final class SodiumX25519 implements DhFunction {
 
   static final SodiumX25519 INSTANCE = new SodiumX25519();
@@ -12,8 +15,6 @@ final class SodiumX25519 implements DhFunction {
   private static final int OUT = 0;
   private static final int SCALAR = 32;
   private static final int POINT = 64;
-  private static final ThreadLocal<NativeMemory> SCRATCH =
-      ThreadLocal.withInitial(() -> new NativeMemory(96));
 
   private SodiumX25519() {}
 
@@ -22,27 +23,48 @@ final class SodiumX25519 implements DhFunction {
     return 32;
   }
 
+  private static void check(byte[] b, String what) {
+    if (b.length < 32) {
+      throw new IllegalArgumentException(what + " must be 32 bytes, got " + b.length);
+    }
+  }
+
   @Override
   public void publicKey(byte[] privateKey, byte[] publicKeyOut) {
-    NativeMemory m = SCRATCH.get();
-    m.put(SCALAR, privateKey, 0, 32);
-    int rc = Sodium.crypto_scalarmult_base(m.address + OUT, m.address + SCALAR);
-    m.get(OUT, publicKeyOut, 0, 32);
-    m.wipe(0, 64);
-    if (rc != 0) {
-      throw new IllegalStateException("crypto_scalarmult_base failed");
+    check(privateKey, "private key");
+    check(publicKeyOut, "output");
+    NativeMemory m = ScratchPool.acquire(96);
+    try {
+      m.put(SCALAR, privateKey, 0, 32);
+      if (Sodium.crypto_scalarmult_base(m.address + OUT, m.address + SCALAR) != 0) {
+        throw new IllegalStateException("crypto_scalarmult_base failed");
+      }
+      m.get(OUT, publicKeyOut, 0, 32);
+    } finally {
+      m.zero(0, 64);
+      ScratchPool.release(m);
     }
   }
 
   @Override
   public void agree(byte[] privateKey, byte[] publicKey, byte[] sharedOut)
       throws InvalidKeyException {
-    NativeMemory m = SCRATCH.get();
-    m.put(SCALAR, privateKey, 0, 32);
-    m.put(POINT, publicKey, 0, 32);
-    int rc = Sodium.crypto_scalarmult(m.address + OUT, m.address + SCALAR, m.address + POINT);
-    m.get(OUT, sharedOut, 0, 32);
-    m.wipe(0, 64);
+    check(privateKey, "private key");
+    check(publicKey, "public key");
+    check(sharedOut, "output");
+    NativeMemory m = ScratchPool.acquire(96);
+    int rc;
+    try {
+      m.put(SCALAR, privateKey, 0, 32);
+      m.put(POINT, publicKey, 0, 32);
+      rc = Sodium.crypto_scalarmult(m.address + OUT, m.address + SCALAR, m.address + POINT);
+      if (rc == 0) {
+        m.get(OUT, sharedOut, 0, 32);
+      }
+    } finally {
+      m.zero(0, 64);
+      ScratchPool.release(m);
+    }
     if (rc != 0) {
       Arrays.fill(sharedOut, (byte) 0);
       throw new InvalidKeyException(

@@ -64,6 +64,10 @@ public final class Routing {
         if (cutover < 0) {
           cutover = jdkHasChaCha20Intrinsic() ? 768 : Integer.MAX_VALUE;
         }
+        if (cutover == 0) {
+          notes.add("agentwire.native.chachaCutover=0: ChaCha20-Poly1305 stays in Java");
+          return new Routing(p, java, null, false, Integer.MAX_VALUE);
+        }
         return new Routing(p, java, nat, true, cutover);
       default:
         return new Routing(p, java, null, false, Integer.MAX_VALUE);

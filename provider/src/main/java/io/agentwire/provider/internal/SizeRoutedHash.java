@@ -22,7 +22,7 @@ final class SizeRoutedHash implements HashFunction {
   SizeRoutedHash(HashFunction small, java.util.function.Supplier<HashFunction> large, int cutover) {
     this.small = small;
     this.largeFactory = large;
-    this.pending = new byte[cutover];
+    this.pending = new byte[cutover - 1]; // messages shorter than the cutover stay small
   }
 
   @Override
@@ -65,7 +65,7 @@ final class SizeRoutedHash implements HashFunction {
 
   @Override
   public HashFunction copy() {
-    SizeRoutedHash c = new SizeRoutedHash(small.copy(), largeFactory, pending.length);
+    SizeRoutedHash c = new SizeRoutedHash(small.copy(), largeFactory, pending.length + 1);
     System.arraycopy(pending, 0, c.pending, 0, pendingLength);
     c.pendingLength = pendingLength;
     c.streaming = streaming;
