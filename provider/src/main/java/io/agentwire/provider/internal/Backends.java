@@ -46,7 +46,7 @@ public final class Backends {
     for (Primitive p : Primitive.values()) {
       chosen.put(p, Routing.choose(p, PureJavaBackend.INSTANCE, found, notes));
     }
-    boolean nativeUsed = chosen.values().stream().anyMatch(r -> r.nativeBackend != null);
+    boolean nativeUsed = chosen.values().stream().anyMatch(Routing::usesNative);
     String failure = null;
     if (MODE == Mode.REQUIRE && !nativeUsed) {
       failure =

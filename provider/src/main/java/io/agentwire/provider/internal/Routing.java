@@ -112,6 +112,7 @@ public final class Routing {
   /** Whether native code serves this primitive for some sizes. */
   public boolean usesNative() {
     return nativeBackend != null
+        && nativeBackend.isNative()
         && (below == nativeBackend || (above == nativeBackend && cutover != Integer.MAX_VALUE));
   }
 
