@@ -39,7 +39,8 @@ public interface AeadCipher {
 
   /**
    * Verifies and decrypts {@code length} bytes (ciphertext and tag); writes {@code length - 16}
-   * bytes. Nothing is written when the tag does not verify.
+   * bytes. When the tag does not verify, no plaintext is released: a separate output region is left
+   * alone or zeroed, and an input decrypted in place is left intact.
    *
    * @return the number of plaintext bytes written
    * @throws AEADBadTagException if the tag does not verify or the input is shorter than a tag

@@ -26,6 +26,7 @@ final class JdkAeadCipher implements AeadCipher {
   private final Cipher cipher;
   private final String keyAlgorithm;
   private SecretKeySpec key;
+  private byte[] scratch = new byte[0];
   private final byte[] lastNonce = new byte[NONCE_LENGTH];
 
   JdkAeadCipher(Primitive primitive) {
@@ -99,7 +100,22 @@ final class JdkAeadCipher implements AeadCipher {
     if (adLength > 0) {
       cipher.updateAAD(ad, adOffset, adLength);
     }
-    return cipher.doFinal(in, inOffset, length, out, outOffset);
+    int plain = length - TAG_LENGTH;
+    if (in != out || outOffset >= inOffset + length || inOffset >= outOffset + plain) {
+      return cipher.doFinal(in, inOffset, length, out, outOffset);
+    }
+    // In place: newer JDKs zero the output when the tag fails, which here is the caller's
+    // ciphertext. Decrypt aside so a forged message leaves the input intact.
+    if (scratch.length < plain) {
+      scratch = new byte[Math.max(plain, 2 * scratch.length)];
+    }
+    try {
+      int n = cipher.doFinal(in, inOffset, length, scratch, 0);
+      System.arraycopy(scratch, 0, out, outOffset, n);
+      return n;
+    } finally {
+      Arrays.fill(scratch, 0, Math.min(plain, scratch.length), (byte) 0);
+    }
   }
 
   private SecretKeySpec requireKey() {
@@ -112,6 +128,7 @@ final class JdkAeadCipher implements AeadCipher {
   @Override
   public void destroy() {
     key = null;
+    scratch = new byte[0];
     // The JDK cipher keeps its own copy of the last key; re-keying it overwrites that copy.
     try {
       cipher.init(

@@ -304,6 +304,7 @@ public final class XecKeys {
     private static final long serialVersionUID = 1L;
     final Primitive curve;
     final byte[] raw;
+    private transient int hash;
 
     PublicKeyImpl(Primitive curve, byte[] raw) {
       this.curve = curve;
@@ -351,15 +352,29 @@ public final class XecKeys {
           && Arrays.equals(getEncoded(), ((PublicKey) o).getEncoded());
     }
 
-    /** The JDK's X509Key hash over the encoding, so mixed-provider hash sets behave. */
+    /**
+     * The hash the JDK's own key would have for the same encoding, so that hash sets mixing
+     * AgentWire and SunEC keys behave; the JDK changed its formula between releases, so it is asked
+     * rather than imitated (once per key).
+     */
     @Override
     public int hashCode() {
-      byte[] encoded = getEncoded();
-      int r = encoded.length;
-      for (byte b : encoded) {
-        r += (b & 0xff) * 37;
+      int h = hash;
+      if (h == 0) {
+        h = jdkHash(getEncoded());
+        hash = h;
       }
-      return r;
+      return h;
+    }
+
+    private static int jdkHash(byte[] encoded) {
+      try {
+        return java.security.KeyFactory.getInstance("XDH", "SunEC")
+            .generatePublic(new java.security.spec.X509EncodedKeySpec(encoded))
+            .hashCode();
+      } catch (java.security.GeneralSecurityException | RuntimeException e) {
+        return Arrays.hashCode(encoded);
+      }
     }
 
     /** Serialized as a {@link KeyRep}, as the JDK's keys are, so no unchecked bytes come back. */
