@@ -1,0 +1,143 @@
+package io.agentwire.socketfactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.spec.InvalidKeySpecException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Pinned peer keys by name, in a file in the manner of SSH's {@code known_hosts}: one {@code <name>
+ * <base64 of the raw 32-byte X25519 key>} per line, {@code #} for comments. A name is a host name,
+ * an address or any agent name; each name has one key.
+ *
+ * <p>As a {@link PeerVerifier} it accepts exactly the pinned key for a name. An unknown name is
+ * refused, or with trust-on-first-use its key is pinned and written back (atomically, so a crash
+ * never leaves a half-written file). A changed key is always refused, naming the peer and both
+ * fingerprints. Thread-safe.
+ */
+public final class PeerTrustStore implements PeerVerifier {
+
+  private static final long MAX_FILE = 4L * 1024 * 1024;
+
+  private final Path file;
+  private final boolean trustOnFirstUse;
+  private final Map<String, PublicKey> pinned = new LinkedHashMap<>();
+
+  private PeerTrustStore(Path file, boolean trustOnFirstUse) {
+    this.file = file;
+    this.trustOnFirstUse = trustOnFirstUse;
+  }
+
+  /** An empty store kept only in memory. */
+  public static PeerTrustStore inMemory(boolean trustOnFirstUse) {
+    return new PeerTrustStore(null, trustOnFirstUse);
+  }
+
+  /**
+   * The store in {@code file}; a missing file is an empty store, created on the first pin.
+   *
+   * @throws IOException naming the line of any malformed entry
+   */
+  public static PeerTrustStore open(Path file, boolean trustOnFirstUse) throws IOException {
+    PeerTrustStore store = new PeerTrustStore(file, trustOnFirstUse);
+    if (Files.exists(file)) {
+      if (Files.size(file) > MAX_FILE) {
+        throw new IOException(file + " is too large for a trust store");
+      }
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      for (int i = 0; i < lines.size(); i++) {
+        String line = lines.get(i).strip();
+        if (line.isEmpty() || line.startsWith("#")) {
+          continue;
+        }
+        String[] parts = line.split("\\s+");
+        if (parts.length != 2) {
+          throw new IOException(
+              file + " line " + (i + 1) + ": expected '<name> <base64 X25519 key>'");
+        }
+        try {
+          store.pinned.put(parts[0], AgentKeys.parsePublicKey(parts[1]));
+        } catch (InvalidKeySpecException e) {
+          throw new IOException(file + " line " + (i + 1) + ": " + e.getMessage(), e);
+        }
+      }
+    }
+    return store;
+  }
+
+  /** The key pinned for {@code name}. */
+  public synchronized Optional<PublicKey> pinned(String name) {
+    return Optional.ofNullable(pinned.get(name));
+  }
+
+  /** Pins {@code key} for {@code name}, replacing any earlier key, and saves the file. */
+  public synchronized void pin(String name, PublicKey key) throws IOException {
+    if (name.isEmpty() || name.matches(".*[\\s#].*")) {
+      throw new IllegalArgumentException("a peer name has no spaces or '#': '" + name + "'");
+    }
+    pinned.put(name, key);
+    save();
+  }
+
+  @Override
+  public synchronized void verify(String peer, PublicKey key) throws PeerVerificationException {
+    PublicKey expected = pinned.get(peer);
+    if (expected == null) {
+      if (!trustOnFirstUse) {
+        throw new PeerVerificationException(
+            "no key is pinned for " + peer + "; it presented " + AgentKeys.fingerprint(key));
+      }
+      try {
+        pin(peer, key);
+      } catch (IOException e) {
+        PeerVerificationException failure =
+            new PeerVerificationException(
+                "could not record the key of " + peer + " for trust on first use");
+        failure.initCause(e);
+        throw failure;
+      }
+      return;
+    }
+    if (!MessageDigest.isEqual(AgentKeys.raw(expected), AgentKeys.raw(key))) {
+      throw new PeerVerificationException(
+          "the key of "
+              + peer
+              + " has changed: pinned "
+              + AgentKeys.fingerprint(expected)
+              + ", presented "
+              + AgentKeys.fingerprint(key)
+              + "; if the change is expected, pin the new key");
+    }
+  }
+
+  private void save() throws IOException {
+    if (file == null) {
+      return;
+    }
+    StringBuilder sb = new StringBuilder("# AgentWire pinned peer keys: <name> <X25519 key>\n");
+    for (Map.Entry<String, PublicKey> e : pinned.entrySet()) {
+      sb.append(e.getKey()).append(' ').append(AgentKeys.toBase64(e.getValue())).append('\n');
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    Path tmp = Files.createTempFile(dir, ".agentwire-trust", ".tmp");
+    try {
+      Files.writeString(tmp, sb, StandardCharsets.UTF_8);
+      try {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}
