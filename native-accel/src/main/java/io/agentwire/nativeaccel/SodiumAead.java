@@ -15,16 +15,57 @@ import javax.crypto.AEADBadTagException;
  */
 final class SodiumAead implements AeadCipher {
 
+  /** The three libsodium AEADs share one calling convention; only the function differs. */
   enum Algorithm {
-    CHACHA20_POLY1305(12),
-    XCHACHA20_POLY1305(24),
-    AES_256_GCM(12);
+    CHACHA20_POLY1305(12) {
+      @Override
+      int encrypt(long m, long len, long ad, long adLen, long nonce, long key) {
+        return Sodium.crypto_aead_chacha20poly1305_ietf_encrypt(
+            m, 0, m, len, ad, adLen, 0, nonce, key);
+      }
+
+      @Override
+      int decrypt(long c, long len, long ad, long adLen, long nonce, long key) {
+        return Sodium.crypto_aead_chacha20poly1305_ietf_decrypt(
+            c, 0, 0, c, len, ad, adLen, nonce, key);
+      }
+    },
+    XCHACHA20_POLY1305(24) {
+      @Override
+      int encrypt(long m, long len, long ad, long adLen, long nonce, long key) {
+        return Sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
+            m, 0, m, len, ad, adLen, 0, nonce, key);
+      }
+
+      @Override
+      int decrypt(long c, long len, long ad, long adLen, long nonce, long key) {
+        return Sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+            c, 0, 0, c, len, ad, adLen, nonce, key);
+      }
+    },
+    AES_256_GCM(12) {
+      @Override
+      int encrypt(long m, long len, long ad, long adLen, long nonce, long key) {
+        return Sodium.crypto_aead_aes256gcm_encrypt(m, 0, m, len, ad, adLen, 0, nonce, key);
+      }
+
+      @Override
+      int decrypt(long c, long len, long ad, long adLen, long nonce, long key) {
+        return Sodium.crypto_aead_aes256gcm_decrypt(c, 0, 0, c, len, ad, adLen, nonce, key);
+      }
+    };
 
     final int nonceLength;
 
     Algorithm(int nonceLength) {
       this.nonceLength = nonceLength;
     }
+
+    /** Encrypts {@code len} bytes at {@code m} in place, appending the tag; 0 on success. */
+    abstract int encrypt(long m, long len, long ad, long adLen, long nonce, long key);
+
+    /** Verifies and decrypts {@code len} bytes (with tag) at {@code c} in place; 0 on success. */
+    abstract int decrypt(long c, long len, long ad, long adLen, long nonce, long key);
   }
 
   private static final int KEY = 0;
@@ -108,24 +149,7 @@ final class SodiumAead implements AeadCipher {
     NativeMemory mem = stage(nonce, ad, adOffset, adLength, in, inOffset, length);
     try {
       long a = mem.address;
-      long m = a + message;
-      int rc;
-      switch (algorithm) {
-        case CHACHA20_POLY1305:
-          rc =
-              Sodium.crypto_aead_chacha20poly1305_ietf_encrypt(
-                  m, 0, m, length, a + AD, adLength, 0, a + NONCE, a + KEY);
-          break;
-        case XCHACHA20_POLY1305:
-          rc =
-              Sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
-                  m, 0, m, length, a + AD, adLength, 0, a + NONCE, a + KEY);
-          break;
-        default:
-          rc =
-              Sodium.crypto_aead_aes256gcm_encrypt(
-                  m, 0, m, length, a + AD, adLength, 0, a + NONCE, a + KEY);
-      }
+      int rc = algorithm.encrypt(a + message, length, a + AD, adLength, a + NONCE, a + KEY);
       if (rc != 0) {
         throw new GeneralSecurityException(algorithm + " encryption failed in libsodium");
       }
@@ -159,24 +183,7 @@ final class SodiumAead implements AeadCipher {
     boolean decrypted = false;
     try {
       long a = mem.address;
-      long c = a + message;
-      int rc;
-      switch (algorithm) {
-        case CHACHA20_POLY1305:
-          rc =
-              Sodium.crypto_aead_chacha20poly1305_ietf_decrypt(
-                  c, 0, 0, c, length, a + AD, adLength, a + NONCE, a + KEY);
-          break;
-        case XCHACHA20_POLY1305:
-          rc =
-              Sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
-                  c, 0, 0, c, length, a + AD, adLength, a + NONCE, a + KEY);
-          break;
-        default:
-          rc =
-              Sodium.crypto_aead_aes256gcm_decrypt(
-                  c, 0, 0, c, length, a + AD, adLength, a + NONCE, a + KEY);
-      }
+      int rc = algorithm.decrypt(a + message, length, a + AD, adLength, a + NONCE, a + KEY);
       if (rc != 0) {
         throw new AEADBadTagException("Tag mismatch");
       }
