@@ -88,24 +88,52 @@ public final class PeerTrustStore implements PeerVerifier {
     save();
   }
 
+  /** The name {@code key} is pinned under, if any. */
+  public synchronized Optional<String> nameOf(PublicKey key) {
+    byte[] raw = AgentKeys.raw(key);
+    String found = null;
+    // Look at every entry so the time taken does not depend on where the key is.
+    for (Map.Entry<String, PublicKey> e : pinned.entrySet()) {
+      if (MessageDigest.isEqual(raw, AgentKeys.raw(e.getValue())) && found == null) {
+        found = e.getKey();
+      }
+    }
+    return Optional.ofNullable(found);
+  }
+
   @Override
-  public synchronized void verify(String peer, PublicKey key) throws PeerVerificationException {
+  public Optional<PublicKey> knownKey(String peer) {
+    return peer == null ? Optional.empty() : pinned(peer);
+  }
+
+  /**
+   * With a name: accepts exactly the key pinned for it (or, with trust-on-first-use, pins an
+   * unknown name's key). Without a name: accepts a key pinned under any name (or, with
+   * trust-on-first-use, pins an unknown key under {@code agent-<fingerprint>}).
+   */
+  @Override
+  public synchronized String verify(String peer, PublicKey key) throws PeerVerificationException {
+    if (peer == null) {
+      Optional<String> name = nameOf(key);
+      if (name.isPresent()) {
+        return name.get();
+      }
+      if (!trustOnFirstUse) {
+        throw new PeerVerificationException(
+            "the peer's key " + AgentKeys.fingerprint(key) + " is not pinned under any name");
+      }
+      String generated = "agent-" + AgentKeys.fingerprint(key).substring(7).replace('/', '_');
+      recordFirstUse(generated, key);
+      return generated;
+    }
     PublicKey expected = pinned.get(peer);
     if (expected == null) {
       if (!trustOnFirstUse) {
         throw new PeerVerificationException(
             "no key is pinned for " + peer + "; it presented " + AgentKeys.fingerprint(key));
       }
-      try {
-        pin(peer, key);
-      } catch (IOException e) {
-        PeerVerificationException failure =
-            new PeerVerificationException(
-                "could not record the key of " + peer + " for trust on first use");
-        failure.initCause(e);
-        throw failure;
-      }
-      return;
+      recordFirstUse(peer, key);
+      return peer;
     }
     if (!MessageDigest.isEqual(AgentKeys.raw(expected), AgentKeys.raw(key))) {
       throw new PeerVerificationException(
@@ -116,6 +144,19 @@ public final class PeerTrustStore implements PeerVerifier {
               + ", presented "
               + AgentKeys.fingerprint(key)
               + "; if the change is expected, pin the new key");
+    }
+    return peer;
+  }
+
+  private void recordFirstUse(String name, PublicKey key) throws PeerVerificationException {
+    try {
+      pin(name, key);
+    } catch (IOException e) {
+      PeerVerificationException failure =
+          new PeerVerificationException(
+              "could not record the key of " + name + " for trust on first use");
+      failure.initCause(e);
+      throw failure;
     }
   }
 

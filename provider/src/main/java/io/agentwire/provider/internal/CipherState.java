@@ -133,6 +133,25 @@ final class CipherState {
     aead.setKey(key);
   }
 
+  /**
+   * The AgentWire DH ratchet: k = HKDF(k, ikm) (first output, truncated to 32 bytes), n = 0. The
+   * old key is the HMAC key, so the new one depends on both the old traffic key and the fresh
+   * secret.
+   */
+  void ratchet(Primitive hashPrimitive, byte[] ikm) throws GeneralSecurityException {
+    requireKey();
+    if (ikm == null || ikm.length == 0) {
+      throw new IllegalArgumentException("the ratchet needs a non-empty shared secret");
+    }
+    byte[] next = SymmetricState.hkdfFirst(hashPrimitive, key, ikm);
+    try {
+      initializeKey(next);
+    } finally {
+      Arrays.fill(next, (byte) 0);
+    }
+    broken = false;
+  }
+
   static void checkNonce(long nonce) throws NoiseException {
     if (nonce == MAX_NONCE) {
       throw new NoiseException("nonce space exhausted: 2^64-1 is reserved; start a new handshake");

@@ -158,6 +158,22 @@ final class SymmetricState {
     }
   }
 
+  /**
+   * The first output of HKDF(chainingKey, ikm, 2) over {@code hashPrimitive}; a key shorter than
+   * the hash length is zero-padded, which HMAC does anyway. The caller wipes the result.
+   */
+  static byte[] hkdfFirst(Primitive hashPrimitive, byte[] chainingKey, byte[] ikm) {
+    SymmetricState s = new SymmetricState(hashPrimitive, Primitive.CHACHA20_POLY1305);
+    try {
+      System.arraycopy(chainingKey, 0, s.ck, 0, Math.min(chainingKey.length, s.hashLength));
+      s.hkdf(ikm, 0, ikm.length, 2);
+      return Arrays.copyOf(s.out1, s.hashLength);
+    } finally {
+      s.wipeScratch();
+      Arrays.fill(s.ck, (byte) 0);
+    }
+  }
+
   /** HKDF(ck, ikm, outputs) of section 4.3 into out1, out2 and (for three outputs) out3. */
   private void hkdf(byte[] ikm, int offset, int length, int outputs) {
     hmac(ck, ikm, offset, length, null, 0, tempKey);

@@ -191,6 +191,21 @@ final class TransportEngine implements NoiseTransport {
     receiver().rekey();
   }
 
+  @Override
+  public void ratchetSending(byte[] sharedSecret) throws GeneralSecurityException {
+    CipherState cs = sender();
+    // A ratchet resets the counter; explicit nonces chosen by the caller could then repeat.
+    sendingMode = decide(sendingMode, NonceMode.COUNTER, "sending");
+    cs.ratchet(protocol.hash(), sharedSecret);
+  }
+
+  @Override
+  public void ratchetReceiving(byte[] sharedSecret) throws GeneralSecurityException {
+    CipherState cs = receiver();
+    receivingMode = decide(receivingMode, NonceMode.COUNTER, "receiving");
+    cs.ratchet(protocol.hash(), sharedSecret);
+  }
+
   private CipherState sender() {
     checkLive();
     if (sending == null) {

@@ -1,0 +1,246 @@
+package io.agentwire.socketfactory;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.Principal;
+import java.security.PublicKey;
+import java.security.cert.Certificate;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSessionBindingEvent;
+import javax.net.ssl.SSLSessionBindingListener;
+import javax.net.ssl.SSLSessionContext;
+
+/** The {@link AgentSession} of one connection; immutable after the handshake except values. */
+final class AgentSessionImpl implements AgentSession {
+
+  static final String PROTOCOL = "AgentWire/1";
+  static final String RAW_PROTOCOL = "Noise";
+  static final int PACKET_BUFFER = 2 + 65535;
+
+  private final String cipherSuite;
+  private final String protocol;
+  private final byte[] handshakeHash;
+  private final byte[] id;
+  private final AgentPrincipal peer;
+  private final AgentPrincipal local;
+  private final String peerHost;
+  private final int peerPort;
+  private final int applicationBuffer;
+  private final long creationTime = System.currentTimeMillis();
+  private volatile long lastAccessed = creationTime;
+  private volatile boolean valid;
+  private final Map<String, Object> values = new ConcurrentHashMap<>();
+
+  private AgentSessionImpl(
+      String cipherSuite,
+      String protocol,
+      byte[] handshakeHash,
+      AgentPrincipal peer,
+      AgentPrincipal local,
+      String peerHost,
+      int peerPort,
+      int applicationBuffer,
+      boolean valid) {
+    this.cipherSuite = cipherSuite;
+    this.protocol = protocol;
+    this.handshakeHash = handshakeHash;
+    this.id = idFor(handshakeHash);
+    this.peer = peer;
+    this.local = local;
+    this.peerHost = peerHost;
+    this.peerPort = peerPort;
+    this.applicationBuffer = applicationBuffer;
+    this.valid = valid;
+  }
+
+  static AgentSessionImpl established(
+      WireSession wire, AgentSocketConfig config, String peerHost, int peerPort) {
+    PublicKey peerKey = wire.peerStatic();
+    AgentPrincipal peer = peerKey == null ? null : new AgentPrincipal(wire.peerName(), peerKey);
+    AgentPrincipal local =
+        config.identity() == null ? null : new AgentPrincipal(null, config.identity().publicKey());
+    return new AgentSessionImpl(
+        wire.protocolName(),
+        config.isRaw() ? RAW_PROTOCOL : PROTOCOL,
+        wire.handshakeHash(),
+        peer,
+        local,
+        peerHost,
+        peerPort,
+        wire.maxContent(),
+        true);
+  }
+
+  /** What {@code getSession()} returns when there is no handshake: invalid, JSSE's null suite. */
+  static AgentSessionImpl none(String peerHost, int peerPort) {
+    return new AgentSessionImpl(
+        "SSL_NULL_WITH_NULL_NULL",
+        "NONE",
+        new byte[0],
+        null,
+        null,
+        peerHost,
+        peerPort,
+        65516,
+        false);
+  }
+
+  private static byte[] idFor(byte[] h) {
+    if (h.length == 0) {
+      return new byte[0];
+    }
+    try {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      d.update("AgentWire session id".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return Arrays.copyOf(d.digest(h), 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public byte[] getHandshakeHash() {
+    return handshakeHash.clone();
+  }
+
+  @Override
+  public Optional<AgentPrincipal> peer() {
+    return Optional.ofNullable(peer);
+  }
+
+  @Override
+  public byte[] getId() {
+    return id.clone();
+  }
+
+  @Override
+  public SSLSessionContext getSessionContext() {
+    return null; // Noise has no resumption: nothing to cache
+  }
+
+  @Override
+  public long getCreationTime() {
+    return creationTime;
+  }
+
+  @Override
+  public long getLastAccessedTime() {
+    return lastAccessed;
+  }
+
+  void touch() {
+    lastAccessed = System.currentTimeMillis();
+  }
+
+  @Override
+  public void invalidate() {
+    valid = false;
+  }
+
+  @Override
+  public boolean isValid() {
+    return valid;
+  }
+
+  @Override
+  public void putValue(String name, Object value) {
+    Object old = values.put(name, value);
+    if (old instanceof SSLSessionBindingListener) {
+      ((SSLSessionBindingListener) old).valueUnbound(new SSLSessionBindingEvent(this, name));
+    }
+    if (value instanceof SSLSessionBindingListener) {
+      ((SSLSessionBindingListener) value).valueBound(new SSLSessionBindingEvent(this, name));
+    }
+  }
+
+  @Override
+  public Object getValue(String name) {
+    return values.get(name);
+  }
+
+  @Override
+  public void removeValue(String name) {
+    Object old = values.remove(name);
+    if (old instanceof SSLSessionBindingListener) {
+      ((SSLSessionBindingListener) old).valueUnbound(new SSLSessionBindingEvent(this, name));
+    }
+  }
+
+  @Override
+  public String[] getValueNames() {
+    return values.keySet().toArray(new String[0]);
+  }
+
+  @Override
+  public Certificate[] getPeerCertificates() throws SSLPeerUnverifiedException {
+    throw new SSLPeerUnverifiedException(
+        "Noise has no certificates: the peer proved its static key instead. Find it in"
+            + " getPeerPrincipal(), an io.agentwire.socketfactory.AgentPrincipal whose publicKey()"
+            + " and fingerprint() identify the peer"
+            + (peer == null ? " (this peer is anonymous: its pattern gave it no static key)" : ""));
+  }
+
+  @Override
+  public Certificate[] getLocalCertificates() {
+    return null;
+  }
+
+  @Override
+  public Principal getPeerPrincipal() throws SSLPeerUnverifiedException {
+    if (peer == null) {
+      throw new SSLPeerUnverifiedException(
+          valid
+              ? cipherSuite + " gave the peer no authenticated static key"
+              : "no AgentWire handshake has completed");
+    }
+    return peer;
+  }
+
+  @Override
+  public Principal getLocalPrincipal() {
+    return local;
+  }
+
+  @Override
+  public String getCipherSuite() {
+    return cipherSuite;
+  }
+
+  @Override
+  public String getProtocol() {
+    return protocol;
+  }
+
+  @Override
+  public String getPeerHost() {
+    return peerHost;
+  }
+
+  @Override
+  public int getPeerPort() {
+    return peerPort;
+  }
+
+  @Override
+  public int getPacketBufferSize() {
+    return PACKET_BUFFER;
+  }
+
+  @Override
+  public int getApplicationBufferSize() {
+    return applicationBuffer;
+  }
+
+  @Override
+  public String toString() {
+    return "AgentSession["
+        + cipherSuite
+        + ", peer="
+        + (peer == null ? "anonymous" : peer.getName() + " " + peer.fingerprint())
+        + "]";
+  }
+}

@@ -1,0 +1,304 @@
+package io.agentwire.socketfactory;
+
+import io.agentwire.provider.AgentWireProvider;
+import io.agentwire.provider.NoiseProtocol;
+import java.security.NoSuchAlgorithmException;
+import java.security.Provider;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything an AgentWire socket factory needs: who we are, whom we trust, which Noise protocols we
+ * speak, and how the connection behaves. Built once through {@link #builder()}, validated there,
+ * then immutable and shared by every socket of a factory. Thread-safe. {@link #toString()} never
+ * shows the pre-shared key.
+ *
+ * <p>Two modes. The default is the AgentWire wire protocol ({@code docs/PROTOCOL.md}): the client
+ * names its Noise protocol in the clear, both sides bind that into the Noise prologue, and the
+ * encrypted stream carries typed records (data, authenticated close, rekey). {@link
+ * Builder#raw(String, byte[])} switches to raw mode: length-prefixed Noise messages and nothing
+ * else, to talk to any other Noise library.
+ */
+public final class AgentSocketConfig {
+
+  /** The client's preference order: IK when it already knows the server's key, else XX. */
+  static final List<String> DEFAULT_SUITES =
+      List.of(
+          "Noise_IK_25519_ChaChaPoly_BLAKE2s",
+          "Noise_XX_25519_ChaChaPoly_BLAKE2s",
+          "Noise_IK_25519_AESGCM_SHA256",
+          "Noise_XX_25519_AESGCM_SHA256");
+
+  /** Default suites with a PSK: the Noise Pipes and WireGuard positions. */
+  static final List<String> DEFAULT_PSK_SUITES =
+      List.of(
+          "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s",
+          "Noise_XXpsk3_25519_ChaChaPoly_BLAKE2s",
+          "Noise_IKpsk2_25519_AESGCM_SHA256",
+          "Noise_XXpsk3_25519_AESGCM_SHA256");
+
+  private static final Provider DEFAULT_PROVIDER = new AgentWireProvider();
+
+  private final AgentIdentity identity;
+  private final PeerVerifier verifier;
+  private final PublicKey peerKey;
+  private final List<String> cipherSuites;
+  private final byte[] psk;
+  private final Duration handshakeTimeout;
+  private final RekeyPolicy rekeyPolicy;
+  private final int paddingBlock;
+  private final boolean anonymousPeers;
+  private final String rawProtocol;
+  private final byte[] rawPrologue;
+  private final Provider provider;
+
+  private AgentSocketConfig(Builder b) {
+    this.identity = b.identity;
+    this.verifier = b.verifier;
+    this.peerKey = b.peerKey;
+    this.psk = b.psk == null ? null : b.psk.clone();
+    this.cipherSuites =
+        b.rawProtocol != null
+            ? List.of(b.rawProtocol)
+            : b.cipherSuites != null
+                ? List.copyOf(b.cipherSuites)
+                : psk != null ? DEFAULT_PSK_SUITES : DEFAULT_SUITES;
+    this.handshakeTimeout = b.handshakeTimeout;
+    this.rekeyPolicy = b.rekeyPolicy;
+    this.paddingBlock = b.paddingBlock;
+    this.anonymousPeers = b.anonymousPeers;
+    this.rawProtocol = b.rawProtocol;
+    this.rawPrologue = b.rawPrologue == null ? new byte[0] : b.rawPrologue.clone();
+    this.provider = b.provider == null ? DEFAULT_PROVIDER : b.provider;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this configuration's values, to derive a variant. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.identity = identity;
+    b.verifier = verifier;
+    b.peerKey = peerKey;
+    b.cipherSuites = rawProtocol == null ? new ArrayList<>(cipherSuites) : null;
+    b.psk = psk == null ? null : psk.clone();
+    b.handshakeTimeout = handshakeTimeout;
+    b.rekeyPolicy = rekeyPolicy;
+    b.paddingBlock = paddingBlock;
+    b.anonymousPeers = anonymousPeers;
+    b.rawProtocol = rawProtocol;
+    b.rawPrologue = rawProtocol == null ? null : rawPrologue.clone();
+    b.provider = provider;
+    return b;
+  }
+
+  /** Our static identity, or {@code null} for patterns where we have none. */
+  public AgentIdentity identity() {
+    return identity;
+  }
+
+  public PeerVerifier peerVerifier() {
+    return verifier;
+  }
+
+  /** The peer's static key known in advance (IK, NK, KK, raw mode), or {@code null}. */
+  public PublicKey peerKey() {
+    return peerKey;
+  }
+
+  /** The Noise protocol names, in the client's order of preference. */
+  public List<String> cipherSuites() {
+    return cipherSuites;
+  }
+
+  /** Whether a pre-shared key is configured (the key itself is never exposed). */
+  public boolean hasPsk() {
+    return psk != null;
+  }
+
+  /** A copy of the PSK for the handshake; package-private so it never leaves the library. */
+  byte[] pskCopy() {
+    return psk == null ? null : psk.clone();
+  }
+
+  public Duration handshakeTimeout() {
+    return handshakeTimeout;
+  }
+
+  public RekeyPolicy rekeyPolicy() {
+    return rekeyPolicy;
+  }
+
+  /** Record plaintext is padded to a multiple of this many bytes; 0 for no padding. */
+  public int paddingBlock() {
+    return paddingBlock;
+  }
+
+  /** Whether peers without a static key (NN, NK, ...) are accepted. */
+  public boolean anonymousPeers() {
+    return anonymousPeers;
+  }
+
+  /** Whether this is raw mode. */
+  public boolean isRaw() {
+    return rawProtocol != null;
+  }
+
+  /** The raw-mode prologue (a copy), empty in AgentWire mode. */
+  public byte[] rawPrologue() {
+    return rawPrologue.clone();
+  }
+
+  /** The JCA provider whose {@code NoiseHandshake} and X25519 services are used. */
+  public Provider cryptoProvider() {
+    return provider;
+  }
+
+  @Override
+  public String toString() {
+    return "AgentSocketConfig["
+        + (isRaw() ? "raw " + rawProtocol : "suites=" + cipherSuites)
+        + ", identity="
+        + (identity == null ? "none" : identity.fingerprint())
+        + ", psk="
+        + (psk == null ? "no" : "yes")
+        + ", padding="
+        + paddingBlock
+        + ", "
+        + rekeyPolicy
+        + "]";
+  }
+
+  /** Builds an {@link AgentSocketConfig}; not thread-safe. */
+  public static final class Builder {
+    private AgentIdentity identity;
+    private PeerVerifier verifier;
+    private PublicKey peerKey;
+    private List<String> cipherSuites;
+    private byte[] psk;
+    private Duration handshakeTimeout = Duration.ofSeconds(10);
+    private RekeyPolicy rekeyPolicy = RekeyPolicy.DEFAULT;
+    private int paddingBlock;
+    private boolean anonymousPeers;
+    private String rawProtocol;
+    private byte[] rawPrologue;
+    private Provider provider;
+
+    private Builder() {}
+
+    /** Our static key pair; required by every pattern in which we have a static key. */
+    public Builder identity(AgentIdentity identity) {
+      this.identity = identity;
+      return this;
+    }
+
+    /** Decides which peer keys to accept; required (see {@link PeerVerifier#anyPeer()}). */
+    public Builder peerVerifier(PeerVerifier verifier) {
+      this.verifier = Objects.requireNonNull(verifier, "verifier");
+      return this;
+    }
+
+    /** The peer's static key when known in advance; a client then prefers IK over XX. */
+    public Builder peerKey(PublicKey peerKey) {
+      this.peerKey = peerKey;
+      return this;
+    }
+
+    /** Noise protocol names (revision 34 section 8), in order of preference. */
+    public Builder cipherSuites(String... names) {
+      this.cipherSuites = List.of(names);
+      return this;
+    }
+
+    /** A 32-byte pre-shared key, mixed in at every pskN position of the chosen suite. */
+    public Builder psk(byte[] psk) {
+      if (psk != null && psk.length != 32) {
+        throw new IllegalArgumentException("a Noise PSK is 32 bytes, not " + psk.length);
+      }
+      this.psk = psk == null ? null : psk.clone();
+      return this;
+    }
+
+    /** The whole handshake must finish within this time (default 10 s), on both sides. */
+    public Builder handshakeTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("the handshake timeout must be positive");
+      }
+      this.handshakeTimeout = timeout;
+      return this;
+    }
+
+    public Builder rekeyPolicy(RekeyPolicy policy) {
+      this.rekeyPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** Pads record plaintext to a multiple of {@code block} bytes (1 to 65519; 0 for none). */
+    public Builder padding(int block) {
+      if (block < 0 || block > 65519) {
+        throw new IllegalArgumentException("padding block must be 0..65519, not " + block);
+      }
+      this.paddingBlock = block;
+      return this;
+    }
+
+    /**
+     * Accept peers that have no static key (patterns such as NN and NK). Off by default: the point
+     * of AgentWire is that both sides prove who they are.
+     */
+    public Builder anonymousPeers(boolean allowed) {
+      this.anonymousPeers = allowed;
+      return this;
+    }
+
+    /**
+     * Raw mode: both sides run exactly {@code protocolName} with {@code prologue}, exchanging
+     * 2-byte-length-prefixed Noise messages with nothing added, as other Noise libraries do.
+     */
+    public Builder raw(String protocolName, byte[] prologue) {
+      this.rawProtocol = Objects.requireNonNull(protocolName, "protocolName");
+      this.rawPrologue = prologue == null ? new byte[0] : prologue.clone();
+      return this;
+    }
+
+    /** The JCA provider for the Noise engine (default: a private {@link AgentWireProvider}). */
+    public Builder cryptoProvider(Provider provider) {
+      this.provider = provider;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming what is missing or malformed
+     */
+    public AgentSocketConfig build() {
+      if (verifier == null) {
+        throw new IllegalArgumentException(
+            "a PeerVerifier is required: a PeerTrustStore, a callback, or PeerVerifier.anyPeer()");
+      }
+      AgentSocketConfig config = new AgentSocketConfig(this);
+      for (String suite : config.cipherSuites) {
+        Suites.check(suite, rawProtocol != null);
+        if (Suites.needsPsk(suite) && psk == null) {
+          throw new IllegalArgumentException(suite + " needs a PSK: call psk(...)");
+        }
+      }
+      if (config.cipherSuites.isEmpty()) {
+        throw new IllegalArgumentException("no cipher suites");
+      }
+      return config;
+    }
+  }
+
+  static NoiseProtocol parse(String name) {
+    try {
+      return NoiseProtocol.parse(name);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,984 @@
+package io.agentwire.socketfactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.SocketOption;
+import java.net.SocketTimeoutException;
+import java.nio.channels.SocketChannel;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.HandshakeCompletedEvent;
+import javax.net.ssl.HandshakeCompletedListener;
+import javax.net.ssl.SNIMatcher;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * An AgentWire connection as a blocking {@link SSLSocket}: a thin adapter that moves bytes between
+ * a plain TCP socket and the I/O-free {@link WireSession}. The handshake runs on {@link
+ * #startHandshake()} or the first read or write, within the configured handshake timeout.
+ *
+ * <p>Thread-safe in the way sockets are: one thread may read while another writes, and {@link
+ * #close()} from any thread unblocks both. Three locks: the handshake lock (taken first), the read
+ * lock, then the write lock; a reader that must answer the peer (a DH step) only ever tries the
+ * write lock, so a writer blocked on a full TCP window never stalls the reader.
+ */
+final class AgentSocketImpl extends SSLSocket {
+
+  private final AgentSocketConfig config;
+  private final Socket delegate;
+  private final boolean layered;
+  private final boolean autoClose;
+  private final ReentrantLock handshakeLock = new ReentrantLock();
+  private final ReentrantLock readLock = new ReentrantLock();
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final List<HandshakeCompletedListener> listeners = new CopyOnWriteArrayList<>();
+  private final AppInput appIn = new AppInput();
+  private final AppOutput appOut = new AppOutput();
+
+  private String peerHost;
+  private int peerPort;
+  private byte[] consumedInput;
+  private volatile boolean clientMode;
+  private volatile WireSession wire;
+  private volatile AgentSessionImpl session;
+  private volatile boolean handshakeDone;
+  private volatile IOException failure;
+  private volatile boolean closed;
+  private volatile boolean inputShutdown;
+  private volatile boolean outputShutdown;
+  private volatile int soTimeout;
+  private InputStream rawIn;
+  private OutputStream rawOut;
+
+  // SSLParameters state.
+  private volatile List<String> enabledSuites;
+  private volatile String[] enabledProtocols;
+  private volatile boolean needClientAuth;
+  private volatile boolean wantClientAuth;
+  private volatile String endpointIdentification;
+  private volatile List<SNIServerName> serverNames = Collections.emptyList();
+  private volatile java.util.Collection<SNIMatcher> sniMatchers = Collections.emptyList();
+  private volatile String[] applicationProtocols = new String[0];
+  private volatile boolean enableSessionCreation = true;
+
+  /**
+   * @param delegate the TCP socket to run over, connected or not
+   * @param peerHost the name the peer was reached by (clients), or {@code null}
+   * @param layered whether {@code delegate} belongs to the caller (createSocket(Socket, ...))
+   */
+  AgentSocketImpl(
+      AgentSocketConfig config,
+      Socket delegate,
+      String peerHost,
+      int peerPort,
+      boolean layered,
+      boolean autoClose,
+      boolean clientMode) {
+    this.config = config;
+    this.delegate = delegate;
+    this.peerHost = peerHost;
+    this.peerPort = peerPort;
+    this.layered = layered;
+    this.autoClose = autoClose;
+    this.clientMode = clientMode;
+    this.enabledSuites = config.cipherSuites();
+    this.enabledProtocols =
+        new String[] {config.isRaw() ? AgentSessionImpl.RAW_PROTOCOL : AgentSessionImpl.PROTOCOL};
+    this.needClientAuth = !config.anonymousPeers();
+    // Clients check that the server's key is the one pinned for the host they asked for.
+    this.endpointIdentification = clientMode ? "AgentWire" : null;
+    if (delegate.isConnected()) {
+      connected();
+    }
+  }
+
+  /** A server socket layered over a connection whose first bytes were already read. */
+  void setConsumedInput(byte[] consumed) {
+    this.consumedInput = consumed == null || consumed.length == 0 ? null : consumed.clone();
+  }
+
+  private void connected() {
+    if (peerHost == null && !clientMode) {
+      peerHost = delegate.getInetAddress().getHostAddress();
+    } else if (peerHost == null) {
+      peerHost = delegate.getInetAddress().getHostAddress();
+    }
+    if (peerPort == 0) {
+      peerPort = delegate.getPort();
+    }
+    try {
+      delegate.setTcpNoDelay(true);
+    } catch (SocketException e) {
+      // Not all socket implementations support it; correctness does not depend on it.
+    }
+  }
+
+  // ------------------------------------------------------------------------- handshake
+
+  @Override
+  public void startHandshake() throws IOException {
+    checkUsable();
+    if (handshakeDone) {
+      return;
+    }
+    handshakeLock.lock();
+    try {
+      if (handshakeDone) {
+        return;
+      }
+      checkUsable();
+      if (!delegate.isConnected()) {
+        throw new SocketException("the socket is not connected");
+      }
+      readLock.lock();
+      writeLock.lock();
+      try {
+        runHandshake();
+      } catch (IOException | RuntimeException e) {
+        throw fail(e);
+      } finally {
+        writeLock.unlock();
+        readLock.unlock();
+      }
+    } finally {
+      handshakeLock.unlock();
+    }
+    HandshakeCompletedEvent event = new HandshakeCompletedEvent(this, session);
+    for (HandshakeCompletedListener l : listeners) {
+      try {
+        l.handshakeCompleted(event);
+      } catch (RuntimeException e) {
+        // A listener's bug must not break the connection.
+      }
+    }
+  }
+
+  private void runHandshake() throws IOException {
+    rawIn = delegate.getInputStream();
+    rawOut = delegate.getOutputStream();
+    long timeoutNanos = config.handshakeTimeout().toNanos();
+    long deadline = System.nanoTime() + timeoutNanos;
+    boolean client = clientMode;
+    WireSession w =
+        new WireSession(
+            config,
+            client,
+            client ? peerHost : null,
+            client && endpointIdentification != null,
+            enabledSuites,
+            client ? !config.anonymousPeers() : needClientAuth);
+    wire = w;
+    if (consumedInput != null) {
+      w.feed(consumedInput, 0, consumedInput.length);
+      consumedInput = null;
+    }
+    try {
+      w.beginHandshake();
+      writeOutbound();
+      while (!w.isHandshakeComplete()) {
+        WireSession.Event e;
+        try {
+          e = w.unwrap();
+        } finally {
+          writeOutbound(); // a refusal is sent before the exception ends the connection
+        }
+        if (e == WireSession.Event.NEED_INPUT) {
+          readHandshakeInput(deadline);
+        }
+      }
+    } finally {
+      try {
+        delegate.setSoTimeout(soTimeout);
+      } catch (SocketException ignored) {
+        // closed under us; the caller sees the failure
+      }
+    }
+    session = AgentSessionImpl.established(w, config, peerHost, peerPort);
+    handshakeDone = true;
+  }
+
+  private void readHandshakeInput(long deadline) throws IOException {
+    long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+    if (remaining <= 0) {
+      throw handshakeTimeout(null);
+    }
+    int timeout = (int) Math.min(Integer.MAX_VALUE, remaining);
+    if (soTimeout > 0) {
+      timeout = Math.min(timeout, soTimeout);
+    }
+    delegate.setSoTimeout(timeout);
+    int n;
+    try {
+      int space = wire.inboundSpace(); // first: it may move or grow the buffer
+      n = rawIn.read(wire.inboundArray(), wire.inboundOffset(), space);
+    } catch (SocketTimeoutException e) {
+      throw handshakeTimeout(e);
+    }
+    if (n < 0) {
+      throw new SSLHandshakeException(
+          describePeer()
+              + " closed the connection during the handshake"
+              + (clientMode ? " (it may have refused our protocol or our key)" : ""));
+    }
+    wire.inboundFilled(n);
+  }
+
+  private SSLHandshakeException handshakeTimeout(SocketTimeoutException cause) {
+    SSLHandshakeException e =
+        new SSLHandshakeException(
+            "no complete AgentWire handshake from "
+                + describePeer()
+                + " within "
+                + (soTimeout > 0
+                    ? Math.min(soTimeout, config.handshakeTimeout().toMillis())
+                    : config.handshakeTimeout().toMillis())
+                + " ms");
+    if (cause != null) {
+      e.initCause(cause);
+    }
+    return e;
+  }
+
+  private String describePeer() {
+    return (peerHost == null ? "the peer" : peerHost) + (peerPort > 0 ? ":" + peerPort : "");
+  }
+
+  private void ensureHandshake() throws IOException {
+    if (!handshakeDone) {
+      startHandshake();
+    }
+  }
+
+  // ------------------------------------------------------------------------------- I/O
+
+  private void writeOutbound() throws IOException {
+    WireSession w = wire;
+    int n = w.outboundLength();
+    if (n > 0) {
+      // Every frame goes out in one write call; with TCP_NODELAY it leaves at once.
+      rawOut.write(w.outboundArray(), 0, n);
+      w.outboundDrained();
+    }
+  }
+
+  private int read(byte[] b, int off, int len) throws IOException {
+    java.util.Objects.checkFromIndexSize(off, len, b.length);
+    ensureHandshake();
+    if (len == 0) {
+      return 0;
+    }
+    readLock.lock();
+    try {
+      WireSession w = wire;
+      while (true) {
+        checkUsable();
+        if (w.plainAvailable() > 0) {
+          session.touch();
+          return w.readPlain(b, off, len);
+        }
+        if (w.closeReceived() || inputShutdown) {
+          return -1;
+        }
+        WireSession.Event e = w.unwrap();
+        if (e == WireSession.Event.NEED_INPUT && !readNetwork(w)) {
+          return -1;
+        }
+        if (w.hasControls()) {
+          answerPeer();
+        }
+      }
+    } catch (SocketTimeoutException e) {
+      throw e; // the application's soTimeout: the connection is still good
+    } catch (IOException | RuntimeException e) {
+      throw fail(e);
+    } finally {
+      readLock.unlock();
+      answerPeer();
+    }
+  }
+
+  /** Reads once from the network; false at a clean end of stream (raw mode only). */
+  private boolean readNetwork(WireSession w) throws IOException {
+    int space = w.inboundSpace(); // first: it may move or grow the buffer
+    int n = rawIn.read(w.inboundArray(), w.inboundOffset(), space);
+    if (n >= 0) {
+      w.inboundFilled(n);
+      return true;
+    }
+    if (closed) {
+      throw new SocketException("Socket closed");
+    }
+    if (config.isRaw() && w.bufferedInput() == 0) {
+      return false; // raw Noise has no close record: end of stream is all there is
+    }
+    throw new SSLException(
+        "connection truncated: "
+            + describePeer()
+            + " ended the stream "
+            + (w.bufferedInput() > 0
+                ? "inside a frame"
+                : "without an AgentWire close record; the data may be incomplete"));
+  }
+
+  /** Sends what the reader queued for the peer, if the write lock is free now. */
+  private void answerPeer() {
+    WireSession w = wire;
+    while (w != null && w.hasControls() && !closed && writeLock.tryLock()) {
+      try {
+        w.wrapControls();
+        writeOutbound();
+      } catch (IOException e) {
+        failQuietly(e);
+        return;
+      } finally {
+        writeLock.unlock();
+      }
+    }
+  }
+
+  private void write(byte[] b, int off, int len) throws IOException {
+    java.util.Objects.checkFromIndexSize(off, len, b.length);
+    ensureHandshake();
+    writeLock.lock();
+    try {
+      checkUsable();
+      if (outputShutdown) {
+        throw new SocketException("output is shut down");
+      }
+      WireSession w = wire;
+      while (len > 0) {
+        int n = w.wrap(b, off, len);
+        writeOutbound();
+        off += n;
+        len -= n;
+      }
+      session.touch();
+    } catch (IOException | RuntimeException e) {
+      throw fail(e);
+    } finally {
+      writeLock.unlock();
+      answerPeer();
+    }
+  }
+
+  /** Starts a Diffie-Hellman step now; the peer's answer completes it during later reads. */
+  void requestDhStep() throws IOException {
+    ensureHandshake();
+    writeLock.lock();
+    try {
+      checkUsable();
+      wire.wrapDhStep();
+      writeOutbound();
+    } catch (IOException | RuntimeException e) {
+      throw fail(e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private void checkUsable() throws IOException {
+    IOException f = failure;
+    if (f != null) {
+      SSLException again = new SSLException("the connection failed earlier: " + f.getMessage());
+      again.initCause(f);
+      throw again;
+    }
+    if (closed) {
+      throw new SocketException("Socket closed");
+    }
+  }
+
+  /** Records a fatal error, ends the connection, and returns what to throw. */
+  private IOException fail(Throwable e) {
+    IOException io;
+    if (e instanceof IOException) {
+      io = (IOException) e;
+    } else {
+      io = new SSLException("internal error: " + e, e);
+    }
+    if (closed && !(io instanceof SSLException)) {
+      return new SocketException("Socket closed");
+    }
+    if (failure == null) {
+      failure = io;
+    }
+    closeQuietly();
+    return io;
+  }
+
+  private void failQuietly(IOException e) {
+    if (failure == null && !closed) {
+      failure = e;
+    }
+    closeQuietly();
+  }
+
+  private void closeQuietly() {
+    closed = true;
+    try {
+      closeDelegate();
+    } catch (IOException ignored) {
+      // already failing
+    }
+    wipeIfIdle();
+  }
+
+  // --------------------------------------------------------------------------- closing
+
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    if (handshakeDone && failure == null && !outputShutdown && writeLock.tryLock()) {
+      try {
+        wire.wrapClose();
+        writeOutbound();
+      } catch (IOException e) {
+        // The peer is gone; closing is all that is left.
+      } finally {
+        writeLock.unlock();
+      }
+    }
+    closed = true;
+    try {
+      closeDelegate();
+    } finally {
+      wipeIfIdle();
+    }
+  }
+
+  private void closeDelegate() throws IOException {
+    if (!layered || autoClose) {
+      delegate.close();
+    }
+  }
+
+  private void wipeIfIdle() {
+    WireSession w = wire;
+    if (w == null) {
+      return;
+    }
+    if (readLock.tryLock()) {
+      try {
+        if (writeLock.tryLock()) {
+          try {
+            w.destroy();
+          } finally {
+            writeLock.unlock();
+          }
+        }
+      } finally {
+        readLock.unlock();
+      }
+    }
+  }
+
+  @Override
+  public void shutdownOutput() throws IOException {
+    ensureHandshake();
+    writeLock.lock();
+    try {
+      checkUsable();
+      if (!outputShutdown) {
+        wire.wrapClose();
+        writeOutbound();
+        outputShutdown = true;
+        delegate.shutdownOutput();
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  @Override
+  public void shutdownInput() throws IOException {
+    inputShutdown = true;
+    delegate.shutdownInput();
+  }
+
+  @Override
+  public boolean isInputShutdown() {
+    return inputShutdown || delegate.isInputShutdown();
+  }
+
+  @Override
+  public boolean isOutputShutdown() {
+    return outputShutdown || delegate.isOutputShutdown();
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed || delegate.isClosed();
+  }
+
+  // --------------------------------------------------------------------------- streams
+
+  @Override
+  public InputStream getInputStream() throws IOException {
+    checkUsable();
+    if (!delegate.isConnected()) {
+      throw new SocketException("the socket is not connected");
+    }
+    return appIn;
+  }
+
+  @Override
+  public OutputStream getOutputStream() throws IOException {
+    checkUsable();
+    if (!delegate.isConnected()) {
+      throw new SocketException("the socket is not connected");
+    }
+    return appOut;
+  }
+
+  private final class AppInput extends InputStream {
+    private final byte[] one = new byte[1];
+
+    @Override
+    public int read() throws IOException {
+      synchronized (one) {
+        int n = AgentSocketImpl.this.read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      return AgentSocketImpl.this.read(b, off, len);
+    }
+
+    @Override
+    public int available() {
+      WireSession w = wire;
+      return w == null || !handshakeDone || closed ? 0 : w.plainAvailable();
+    }
+
+    @Override
+    public void close() throws IOException {
+      AgentSocketImpl.this.close();
+    }
+  }
+
+  private final class AppOutput extends OutputStream {
+    @Override
+    public void write(int b) throws IOException {
+      AgentSocketImpl.this.write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      AgentSocketImpl.this.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      AgentSocketImpl.this.close();
+    }
+  }
+
+  // ------------------------------------------------------------------- SSLSocket surface
+
+  @Override
+  public SSLSession getSession() {
+    try {
+      ensureHandshake();
+    } catch (IOException e) {
+      return AgentSessionImpl.none(peerHost, peerPort);
+    }
+    return session;
+  }
+
+  @Override
+  public SSLSession getHandshakeSession() {
+    return null;
+  }
+
+  @Override
+  public String getApplicationProtocol() {
+    return handshakeDone ? "" : null; // ALPN values are kept, not negotiated, in version 1
+  }
+
+  @Override
+  public String getHandshakeApplicationProtocol() {
+    return null;
+  }
+
+  @Override
+  public String[] getSupportedCipherSuites() {
+    return config.isRaw()
+        ? config.cipherSuites().toArray(new String[0])
+        : Suites.SUPPORTED.toArray(new String[0]);
+  }
+
+  @Override
+  public String[] getEnabledCipherSuites() {
+    return enabledSuites.toArray(new String[0]);
+  }
+
+  @Override
+  public void setEnabledCipherSuites(String[] suites) {
+    enabledSuites = validateSuites(config, suites);
+  }
+
+  static List<String> validateSuites(AgentSocketConfig config, String[] suites) {
+    if (suites == null || suites.length == 0) {
+      throw new IllegalArgumentException("no cipher suites");
+    }
+    for (String s : suites) {
+      if (config.isRaw() && !config.cipherSuites().contains(s)) {
+        throw new IllegalArgumentException(
+            "raw mode runs only " + config.cipherSuites().get(0) + ", not " + s);
+      }
+      Suites.check(s, config.isRaw());
+      if (Suites.needsPsk(s) && !config.hasPsk()) {
+        throw new IllegalArgumentException(s + " needs a PSK, and none is configured");
+      }
+    }
+    return List.of(suites);
+  }
+
+  @Override
+  public String[] getSupportedProtocols() {
+    return new String[] {AgentSessionImpl.PROTOCOL, AgentSessionImpl.RAW_PROTOCOL};
+  }
+
+  @Override
+  public String[] getEnabledProtocols() {
+    return enabledProtocols.clone();
+  }
+
+  @Override
+  public void setEnabledProtocols(String[] protocols) {
+    String mine = config.isRaw() ? AgentSessionImpl.RAW_PROTOCOL : AgentSessionImpl.PROTOCOL;
+    if (protocols == null || !Arrays.asList(protocols).contains(mine)) {
+      throw new IllegalArgumentException(
+          "this socket speaks " + mine + "; enabled protocols must include it");
+    }
+    enabledProtocols = new String[] {mine};
+  }
+
+  @Override
+  public void addHandshakeCompletedListener(HandshakeCompletedListener listener) {
+    listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+  }
+
+  @Override
+  public void removeHandshakeCompletedListener(HandshakeCompletedListener listener) {
+    if (!listeners.remove(listener)) {
+      throw new IllegalArgumentException("listener not registered");
+    }
+  }
+
+  @Override
+  public void setUseClientMode(boolean mode) {
+    if (wire != null) {
+      throw new IllegalArgumentException("the handshake has started");
+    }
+    if (mode != clientMode) {
+      clientMode = mode;
+      endpointIdentification = mode ? "AgentWire" : null;
+    }
+  }
+
+  @Override
+  public boolean getUseClientMode() {
+    return clientMode;
+  }
+
+  @Override
+  public void setNeedClientAuth(boolean need) {
+    needClientAuth = need;
+    wantClientAuth = false;
+  }
+
+  @Override
+  public boolean getNeedClientAuth() {
+    return needClientAuth;
+  }
+
+  @Override
+  public void setWantClientAuth(boolean want) {
+    wantClientAuth = want;
+    needClientAuth = false;
+  }
+
+  @Override
+  public boolean getWantClientAuth() {
+    return wantClientAuth;
+  }
+
+  @Override
+  public void setEnableSessionCreation(boolean flag) {
+    enableSessionCreation = flag;
+  }
+
+  @Override
+  public boolean getEnableSessionCreation() {
+    return enableSessionCreation;
+  }
+
+  @Override
+  public SSLParameters getSSLParameters() {
+    SSLParameters p = new SSLParameters(getEnabledCipherSuites(), getEnabledProtocols());
+    if (needClientAuth) {
+      p.setNeedClientAuth(true);
+    } else if (wantClientAuth) {
+      p.setWantClientAuth(true);
+    }
+    p.setEndpointIdentificationAlgorithm(endpointIdentification);
+    p.setServerNames(serverNames);
+    p.setSNIMatchers(sniMatchers);
+    p.setApplicationProtocols(applicationProtocols.clone());
+    p.setUseCipherSuitesOrder(true);
+    return p;
+  }
+
+  @Override
+  public void setSSLParameters(SSLParameters p) {
+    if (p.getCipherSuites() != null) {
+      setEnabledCipherSuites(p.getCipherSuites());
+    }
+    if (p.getProtocols() != null) {
+      setEnabledProtocols(p.getProtocols());
+    }
+    if (p.getNeedClientAuth()) {
+      setNeedClientAuth(true);
+    } else if (p.getWantClientAuth()) {
+      setWantClientAuth(true);
+    } else {
+      needClientAuth = false;
+      wantClientAuth = false;
+    }
+    endpointIdentification = p.getEndpointIdentificationAlgorithm();
+    if (p.getServerNames() != null) {
+      serverNames = List.copyOf(p.getServerNames());
+    }
+    if (p.getSNIMatchers() != null) {
+      sniMatchers = List.copyOf(p.getSNIMatchers());
+    }
+    applicationProtocols = p.getApplicationProtocols().clone();
+  }
+
+  // ------------------------------------------------------------------ plain Socket surface
+
+  @Override
+  public void connect(SocketAddress endpoint) throws IOException {
+    connect(endpoint, 0);
+  }
+
+  @Override
+  public void connect(SocketAddress endpoint, int timeout) throws IOException {
+    if (layered) {
+      throw new SocketException("a layered socket is already connected");
+    }
+    delegate.connect(endpoint, timeout);
+    if (endpoint instanceof InetSocketAddress && peerHost == null) {
+      InetSocketAddress a = (InetSocketAddress) endpoint;
+      peerHost = a.getHostString();
+      peerPort = a.getPort();
+    }
+    connected();
+  }
+
+  @Override
+  public void bind(SocketAddress bindpoint) throws IOException {
+    delegate.bind(bindpoint);
+  }
+
+  @Override
+  public InetAddress getInetAddress() {
+    return delegate.getInetAddress();
+  }
+
+  @Override
+  public InetAddress getLocalAddress() {
+    return delegate.getLocalAddress();
+  }
+
+  @Override
+  public int getPort() {
+    return delegate.getPort();
+  }
+
+  @Override
+  public int getLocalPort() {
+    return delegate.getLocalPort();
+  }
+
+  @Override
+  public SocketAddress getRemoteSocketAddress() {
+    return delegate.getRemoteSocketAddress();
+  }
+
+  @Override
+  public SocketAddress getLocalSocketAddress() {
+    return delegate.getLocalSocketAddress();
+  }
+
+  @Override
+  public SocketChannel getChannel() {
+    return null;
+  }
+
+  @Override
+  public boolean isConnected() {
+    return delegate.isConnected();
+  }
+
+  @Override
+  public boolean isBound() {
+    return delegate.isBound();
+  }
+
+  @Override
+  public void setTcpNoDelay(boolean on) throws SocketException {
+    delegate.setTcpNoDelay(on);
+  }
+
+  @Override
+  public boolean getTcpNoDelay() throws SocketException {
+    return delegate.getTcpNoDelay();
+  }
+
+  @Override
+  public void setSoLinger(boolean on, int linger) throws SocketException {
+    delegate.setSoLinger(on, linger);
+  }
+
+  @Override
+  public int getSoLinger() throws SocketException {
+    return delegate.getSoLinger();
+  }
+
+  @Override
+  public void sendUrgentData(int data) throws IOException {
+    throw new SocketException("urgent data would bypass AgentWire encryption");
+  }
+
+  @Override
+  public void setOOBInline(boolean on) throws SocketException {
+    if (on) {
+      throw new SocketException("out-of-band data would bypass AgentWire encryption");
+    }
+  }
+
+  @Override
+  public boolean getOOBInline() {
+    return false;
+  }
+
+  @Override
+  public void setSoTimeout(int timeout) throws SocketException {
+    if (timeout < 0) {
+      throw new IllegalArgumentException("timeout < 0");
+    }
+    soTimeout = timeout;
+    if (handshakeDone || wire == null) {
+      delegate.setSoTimeout(timeout);
+    }
+  }
+
+  @Override
+  public int getSoTimeout() {
+    return soTimeout;
+  }
+
+  @Override
+  public void setSendBufferSize(int size) throws SocketException {
+    delegate.setSendBufferSize(size);
+  }
+
+  @Override
+  public int getSendBufferSize() throws SocketException {
+    return delegate.getSendBufferSize();
+  }
+
+  @Override
+  public void setReceiveBufferSize(int size) throws SocketException {
+    delegate.setReceiveBufferSize(size);
+  }
+
+  @Override
+  public int getReceiveBufferSize() throws SocketException {
+    return delegate.getReceiveBufferSize();
+  }
+
+  @Override
+  public void setKeepAlive(boolean on) throws SocketException {
+    delegate.setKeepAlive(on);
+  }
+
+  @Override
+  public boolean getKeepAlive() throws SocketException {
+    return delegate.getKeepAlive();
+  }
+
+  @Override
+  public void setTrafficClass(int tc) throws SocketException {
+    delegate.setTrafficClass(tc);
+  }
+
+  @Override
+  public int getTrafficClass() throws SocketException {
+    return delegate.getTrafficClass();
+  }
+
+  @Override
+  public void setReuseAddress(boolean on) throws SocketException {
+    delegate.setReuseAddress(on);
+  }
+
+  @Override
+  public boolean getReuseAddress() throws SocketException {
+    return delegate.getReuseAddress();
+  }
+
+  @Override
+  public void setPerformancePreferences(int connectionTime, int latency, int bandwidth) {
+    delegate.setPerformancePreferences(connectionTime, latency, bandwidth);
+  }
+
+  @Override
+  public <T> Socket setOption(SocketOption<T> name, T value) throws IOException {
+    delegate.setOption(name, value);
+    return this;
+  }
+
+  @Override
+  public <T> T getOption(SocketOption<T> name) throws IOException {
+    return delegate.getOption(name);
+  }
+
+  @Override
+  public Set<SocketOption<?>> supportedOptions() {
+    return delegate.supportedOptions();
+  }
+
+  @Override
+  public String toString() {
+    AgentSessionImpl s = session;
+    return "AgentSocket["
+        + (clientMode ? "client" : "server")
+        + " "
+        + delegate
+        + (s == null ? ", no handshake yet" : ", " + s.getCipherSuite())
+        + "]";
+  }
+}

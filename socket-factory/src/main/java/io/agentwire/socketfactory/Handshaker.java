@@ -1,0 +1,576 @@
+package io.agentwire.socketfactory;
+
+import io.agentwire.provider.NoiseHandshake;
+import io.agentwire.provider.NoiseProtocol;
+import io.agentwire.provider.NoiseRole;
+import io.agentwire.provider.NoiseTransport;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.AEADBadTagException;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLProtocolException;
+
+/**
+ * The handshake half of the AgentWire wire protocol ({@code docs/PROTOCOL.md}): negotiation in the
+ * clear, bound into the Noise prologue, then the Noise handshake messages, with Noise Pipes
+ * fallback (IK to XXfallback) and raw mode. I/O-free: frame bodies in, frame bodies out. Not
+ * thread-safe; the socket runs it under its handshake lock.
+ */
+final class Handshaker {
+
+  static final byte[] MAGIC = {'A', 'W'};
+  static final int VERSION = 1;
+  static final int RESPONSE_ACCEPT = 0;
+  static final int RESPONSE_FALLBACK = 1;
+  static final int RESPONSE_REJECT = 2;
+  static final int REJECT_VERSION = 1;
+  static final int REJECT_PROTOCOL = 2;
+  static final byte[] PROLOGUE_INITIAL =
+      "AgentWire/1 initial\0".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] PROLOGUE_FALLBACK =
+      "AgentWire/1 fallback\0".getBytes(StandardCharsets.US_ASCII);
+  private static final int HELLO_FIXED = 5; // magic(2) version(1) flags(1) name length(1)
+  private static final byte[] EMPTY = new byte[0];
+  private static final Pattern PSK = Pattern.compile("psk(\\d+)");
+
+  /** Where finished frame bodies go; the session adds the length prefix. */
+  interface FrameSink {
+    void frame(byte[] body, int offset, int length);
+  }
+
+  private enum Stage {
+    NEW,
+    AWAIT_HELLO,
+    AWAIT_RESPONSE,
+    MESSAGES,
+    DONE
+  }
+
+  private final AgentSocketConfig config;
+  private final boolean client;
+  private final String host;
+  private final boolean identifyEndpoint;
+  private final List<String> suites;
+  private final boolean needPeerStatic;
+  private Stage stage = Stage.NEW;
+  private NoiseHandshake hs;
+  private byte[] helloBody;
+  private boolean peerVerified;
+  private int messagesRead;
+  private String peerName;
+  private PublicKey peerStatic;
+  private NoiseTransport transport;
+  private String protocolName;
+  private byte[] handshakeHash;
+  private final ByteArrayOutputStream rawPayloads = new ByteArrayOutputStream(0);
+
+  /**
+   * @param host the name the client connected to (client side), or the peer's address (server)
+   * @param identifyEndpoint whether the peer's key must be pinned for {@code host}
+   * @param suites the enabled Noise names, in preference order
+   * @param needPeerStatic whether the peer must prove a static key
+   */
+  Handshaker(
+      AgentSocketConfig config,
+      boolean client,
+      String host,
+      boolean identifyEndpoint,
+      List<String> suites,
+      boolean needPeerStatic) {
+    this.config = config;
+    this.client = client;
+    this.host = host;
+    this.identifyEndpoint = identifyEndpoint && client;
+    this.suites = List.copyOf(suites);
+    this.needPeerStatic = needPeerStatic;
+  }
+
+  boolean isComplete() {
+    return stage == Stage.DONE;
+  }
+
+  boolean started() {
+    return stage != Stage.NEW;
+  }
+
+  /** Starts the handshake; the client writes its first frame. */
+  void start(FrameSink out) throws SSLException {
+    if (stage != Stage.NEW) {
+      return;
+    }
+    try {
+      if (config.isRaw()) {
+        NoiseProtocol p = Suites.check(suites.get(0), true);
+        hs = newHandshake(p, client ? NoiseRole.INITIATOR : NoiseRole.RESPONDER, null);
+        hs.setPrologue(config.rawPrologue());
+        stage = Stage.MESSAGES;
+        writeWhileNeeded(out);
+        return;
+      }
+      if (!client) {
+        stage = Stage.AWAIT_HELLO;
+        return;
+      }
+      NoiseProtocol chosen = null;
+      PublicKey serverKey = null;
+      List<String> skipped = new ArrayList<>();
+      for (String name : suites) {
+        NoiseProtocol p = Suites.check(name, false);
+        String why = whyClientCannotRun(p);
+        if (why == null) {
+          chosen = p;
+          serverKey = knownServerKey().orElse(null);
+          break;
+        }
+        skipped.add(name + " (" + why + ")");
+      }
+      if (chosen == null) {
+        throw new SSLHandshakeException("no enabled Noise protocol can run: " + skipped);
+      }
+      byte[] name = chosen.name().getBytes(StandardCharsets.US_ASCII);
+      byte[] header = new byte[HELLO_FIXED + name.length];
+      header[0] = MAGIC[0];
+      header[1] = MAGIC[1];
+      header[2] = VERSION;
+      header[3] = 0; // flags: none defined in version 1
+      header[4] = (byte) name.length;
+      System.arraycopy(name, 0, header, HELLO_FIXED, name.length);
+      hs = newHandshake(chosen, NoiseRole.INITIATOR, serverKey);
+      hs.setPrologue(concat(PROLOGUE_INITIAL, header));
+      byte[] message = hs.writeMessage(EMPTY);
+      helloBody = concat(header, message);
+      stage = Stage.AWAIT_RESPONSE;
+      out.frame(helloBody, 0, helloBody.length);
+    } catch (GeneralSecurityException e) {
+      throw handshakeFailure("could not start the handshake", e);
+    }
+  }
+
+  /** Consumes one frame body. */
+  void onFrame(byte[] buf, int off, int len, FrameSink out) throws SSLException {
+    try {
+      switch (stage) {
+        case AWAIT_HELLO:
+          onHello(buf, off, len, out);
+          break;
+        case AWAIT_RESPONSE:
+          onResponse(buf, off, len, out);
+          break;
+        case MESSAGES:
+          readMessage(buf, off, len);
+          advance(out);
+          break;
+        default:
+          throw new SSLProtocolException("unexpected frame: the handshake is " + stage);
+      }
+    } catch (SSLException e) {
+      fail();
+      throw e;
+    } catch (GeneralSecurityException e) {
+      fail();
+      throw handshakeFailure("handshake message rejected", e);
+    } catch (RuntimeException e) {
+      fail();
+      throw new SSLProtocolException("malformed handshake: " + e.getMessage());
+    }
+  }
+
+  private void onHello(byte[] buf, int off, int len, FrameSink out)
+      throws GeneralSecurityException, SSLException {
+    if (len < HELLO_FIXED || buf[off] != MAGIC[0] || buf[off + 1] != MAGIC[1]) {
+      throw new SSLHandshakeException("the peer is not an AgentWire client (no 'AW' hello)");
+    }
+    int version = buf[off + 2] & 0xff;
+    if (version != VERSION) {
+      sendReject(out, REJECT_VERSION);
+      throw new SSLHandshakeException(
+          "the client speaks AgentWire version " + version + "; this server speaks " + VERSION);
+    }
+    int nameLength = buf[off + 4] & 0xff;
+    if (len < HELLO_FIXED + nameLength || nameLength == 0) {
+      throw new SSLProtocolException("truncated AgentWire hello");
+    }
+    String name = new String(buf, off + HELLO_FIXED, nameLength, StandardCharsets.US_ASCII);
+    String printable = printable(name);
+    NoiseProtocol p = null;
+    String why;
+    if (!suites.contains(name)) {
+      why = "it is not enabled here";
+    } else {
+      p = Suites.check(name, false);
+      why = whyServerCannotRun(p);
+    }
+    if (why != null) {
+      sendReject(out, REJECT_PROTOCOL);
+      throw new SSLHandshakeException(
+          "the client offered " + printable + " but " + why + "; this server accepts " + suites);
+    }
+    int headerLength = HELLO_FIXED + nameLength;
+    helloBody = Arrays.copyOfRange(buf, off, off + len);
+    hs = newHandshake(p, NoiseRole.RESPONDER, null);
+    hs.setPrologue(concat(PROLOGUE_INITIAL, Arrays.copyOfRange(buf, off, off + headerLength)));
+    String fallback = Suites.fallbackFor(p);
+    try {
+      readMessage(buf, off + headerLength, len - headerLength);
+    } catch (AEADBadTagException e) {
+      if (fallback == null || config.identity() == null) {
+        throw e;
+      }
+      // Noise Pipes (section 10.4): the client used a stale key for us; switch to XXfallback.
+      byte[] fbName = fallback.getBytes(StandardCharsets.US_ASCII);
+      byte[] response = new byte[2 + fbName.length];
+      response[0] = RESPONSE_FALLBACK;
+      response[1] = (byte) fbName.length;
+      System.arraycopy(fbName, 0, response, 2, fbName.length);
+      hs = hs.fallback(fallback);
+      hs.setPrologue(fallbackPrologue(response));
+      byte[] message = hs.writeMessage(EMPTY);
+      stage = Stage.MESSAGES;
+      byte[] frame = concat(response, message);
+      out.frame(frame, 0, frame.length);
+      return;
+    }
+    stage = Stage.MESSAGES;
+    verifyPeerIfKnown();
+    byte[] message = hs.writeMessage(EMPTY);
+    byte[] frame = new byte[1 + message.length];
+    frame[0] = RESPONSE_ACCEPT;
+    System.arraycopy(message, 0, frame, 1, message.length);
+    out.frame(frame, 0, frame.length);
+    advance(out);
+  }
+
+  private void onResponse(byte[] buf, int off, int len, FrameSink out)
+      throws GeneralSecurityException, SSLException {
+    if (len < 1) {
+      throw new SSLProtocolException("empty handshake response");
+    }
+    int type = buf[off] & 0xff;
+    if (type == RESPONSE_REJECT) {
+      throw rejected(buf, off, len);
+    }
+    stage = Stage.MESSAGES;
+    if (type == RESPONSE_ACCEPT) {
+      readMessage(buf, off + 1, len - 1);
+    } else if (type == RESPONSE_FALLBACK) {
+      if (len < 2 || len < 2 + (buf[off + 1] & 0xff)) {
+        throw new SSLProtocolException("truncated fallback response");
+      }
+      int nameLength = buf[off + 1] & 0xff;
+      String name = new String(buf, off + 2, nameLength, StandardCharsets.US_ASCII);
+      String expected = Suites.fallbackFor(hs.getProtocol());
+      if (!name.equals(expected)) {
+        throw new SSLHandshakeException(
+            "the server fell back to "
+                + printable(name)
+                + ", which does not follow "
+                + hs.getProtocolName());
+      }
+      hs = hs.fallback(name);
+      hs.setPrologue(fallbackPrologue(Arrays.copyOfRange(buf, off, off + 2 + nameLength)));
+      readMessage(buf, off + 2 + nameLength, len - 2 - nameLength);
+    } else {
+      throw new SSLProtocolException("unknown handshake response type " + type);
+    }
+    advance(out);
+  }
+
+  private SSLHandshakeException rejected(byte[] buf, int off, int len) {
+    int reason = len > 1 ? buf[off + 1] & 0xff : 0;
+    int version = len > 2 ? buf[off + 2] & 0xff : 0;
+    List<String> offered = new ArrayList<>();
+    int pos = off + 4;
+    int count = len > 3 ? buf[off + 3] & 0xff : 0;
+    for (int i = 0; i < count && pos < off + len; i++) {
+      int n = buf[pos] & 0xff;
+      if (pos + 1 + n > off + len) {
+        break;
+      }
+      offered.add(printable(new String(buf, pos + 1, n, StandardCharsets.US_ASCII)));
+      pos += 1 + n;
+    }
+    if (reason == REJECT_VERSION) {
+      return new SSLHandshakeException(
+          "the server speaks AgentWire version " + version + "; this client speaks " + VERSION);
+    }
+    return new SSLHandshakeException(
+        "the server refused "
+            + hs.getProtocolName()
+            + "; it accepts "
+            + offered
+            + " (this client enables "
+            + suites
+            + ")");
+  }
+
+  private void sendReject(FrameSink out, int reason) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.write(RESPONSE_REJECT);
+    b.write(reason);
+    b.write(VERSION);
+    List<String> listed = suites.subList(0, Math.min(suites.size(), 255));
+    int count = 0;
+    ByteArrayOutputStream names = new ByteArrayOutputStream();
+    for (String s : listed) {
+      byte[] n = s.getBytes(StandardCharsets.US_ASCII);
+      if (names.size() + n.length + 1 > 60000) {
+        break;
+      }
+      names.write(n.length);
+      names.write(n, 0, n.length);
+      count++;
+    }
+    b.write(count);
+    byte[] tail = names.toByteArray();
+    b.write(tail, 0, tail.length);
+    byte[] frame = b.toByteArray();
+    out.frame(frame, 0, frame.length);
+  }
+
+  private byte[] fallbackPrologue(byte[] responseHeader) {
+    byte[] p = new byte[PROLOGUE_FALLBACK.length + 2 + helloBody.length + responseHeader.length];
+    int pos = 0;
+    System.arraycopy(PROLOGUE_FALLBACK, 0, p, pos, PROLOGUE_FALLBACK.length);
+    pos += PROLOGUE_FALLBACK.length;
+    p[pos++] = (byte) (helloBody.length >>> 8);
+    p[pos++] = (byte) helloBody.length;
+    System.arraycopy(helloBody, 0, p, pos, helloBody.length);
+    pos += helloBody.length;
+    System.arraycopy(responseHeader, 0, p, pos, responseHeader.length);
+    return p;
+  }
+
+  private void readMessage(byte[] buf, int off, int len)
+      throws GeneralSecurityException, SSLException {
+    if (hs.getAction() != NoiseHandshake.Action.READ_MESSAGE) {
+      throw new SSLProtocolException("the peer sent a handshake message out of turn");
+    }
+    byte[] payload = new byte[Math.max(0, len)];
+    int n = hs.readMessage(buf, off, len, payload, 0);
+    messagesRead++;
+    if (n > 0) {
+      if (!config.isRaw()) {
+        throw new SSLProtocolException(
+            "AgentWire version 1 handshake messages carry no payload; got " + n + " bytes");
+      }
+      rawPayloads.write(payload, 0, n);
+    }
+    verifyPeerIfKnown();
+  }
+
+  /** Writes while it is our turn, then splits when the handshake is over. */
+  private void advance(FrameSink out) throws GeneralSecurityException, SSLException {
+    writeWhileNeeded(out);
+  }
+
+  private void writeWhileNeeded(FrameSink out) throws GeneralSecurityException, SSLException {
+    while (hs.getAction() == NoiseHandshake.Action.WRITE_MESSAGE) {
+      byte[] message = hs.writeMessage(EMPTY);
+      out.frame(message, 0, message.length);
+    }
+    if (hs.getAction() == NoiseHandshake.Action.SPLIT) {
+      finish();
+    }
+  }
+
+  private void finish() throws GeneralSecurityException, SSLException {
+    verifyPeerIfKnown();
+    if (!peerVerified && needPeerStatic) {
+      throw new SSLPeerUnverifiedException(
+          hs.getProtocolName()
+              + " did not authenticate the peer's static key, and this side requires one");
+    }
+    protocolName = hs.getProtocolName();
+    transport = hs.split();
+    handshakeHash = transport.handshakeHash();
+    stage = Stage.DONE;
+  }
+
+  /**
+   * The verifier sees the peer's key once a message we have read proves it, and before we answer,
+   * so a client never reveals its identity to a server it would refuse.
+   */
+  private void verifyPeerIfKnown() throws SSLPeerUnverifiedException {
+    if (peerVerified || messagesRead == 0) {
+      return;
+    }
+    Optional<PublicKey> key = hs.getRemoteStaticKey();
+    if (key.isEmpty() || !peerKeyAuthenticated(hs.getProtocol(), client)) {
+      return;
+    }
+    peerStatic = key.get();
+    peerName = config.peerVerifier().verify(identifyEndpoint ? host : null, peerStatic);
+    peerVerified = true;
+  }
+
+  /**
+   * Whether the pattern makes the peer prove its static key (revision 34 section 7.7: a DH with
+   * that key, followed by a message from its holder). Every interactive pattern proves the
+   * responder's key to the initiator; the initiator's key is proven only in XX, XK, IK and KK (and
+   * XXfallback); in XN, KN, IN, KX and IX it is sent or known but never proven. In a one-way
+   * pattern only the sender's key is proven.
+   */
+  static boolean peerKeyAuthenticated(NoiseProtocol p, boolean weAreClient) {
+    if (p.isOneWay()) {
+      return !weAreClient;
+    }
+    if (weAreClient) {
+      return true;
+    }
+    String base = Suites.basePattern(p);
+    return base.equals("XX") || base.equals("XK") || base.equals("IK") || base.equals("KK");
+  }
+
+  private String whyClientCannotRun(NoiseProtocol p) {
+    char me = Suites.initiatorStatic(p);
+    char server = Suites.responderStatic(p);
+    if (me != 'N' && config.identity() == null) {
+      return "needs our identity";
+    }
+    if (server == 'K' && knownServerKey().isEmpty()) {
+      return "needs the server's key in advance";
+    }
+    if (server == 'N' && needPeerStatic) {
+      return "the server would be anonymous";
+    }
+    if (Suites.needsPsk(p.name()) && !config.hasPsk()) {
+      return "needs a PSK";
+    }
+    return null;
+  }
+
+  private String whyServerCannotRun(NoiseProtocol p) {
+    char me = Suites.responderStatic(p);
+    char peer = Suites.initiatorStatic(p);
+    if (me != 'N' && config.identity() == null) {
+      return "this server has no identity";
+    }
+    if (peer == 'K' && config.peerKey() == null) {
+      return "this server does not know the client's key in advance";
+    }
+    if (needPeerStatic && (peer == 'N' || !peerKeyAuthenticated(p, false))) {
+      return "this server requires client authentication, which "
+          + Suites.basePattern(p)
+          + " does not give";
+    }
+    if (Suites.needsPsk(p.name()) && !config.hasPsk()) {
+      return "this server has no PSK";
+    }
+    return null;
+  }
+
+  private Optional<PublicKey> knownServerKey() {
+    if (config.peerKey() != null) {
+      return Optional.of(config.peerKey());
+    }
+    return host == null ? Optional.empty() : config.peerVerifier().knownKey(host);
+  }
+
+  private NoiseHandshake newHandshake(NoiseProtocol p, NoiseRole role, PublicKey serverKey)
+      throws GeneralSecurityException, SSLException {
+    NoiseHandshake h = NoiseHandshake.getInstance(p.name(), config.cryptoProvider());
+    h.init(role);
+    boolean initiator = role == NoiseRole.INITIATOR;
+    char mine = initiator ? Suites.initiatorStatic(p) : Suites.responderStatic(p);
+    char theirs = initiator ? Suites.responderStatic(p) : Suites.initiatorStatic(p);
+    if (mine != 'N') {
+      if (config.identity() == null) {
+        throw new SSLHandshakeException(p.name() + " needs a local identity (static key)");
+      }
+      h.setLocalStaticKey(config.identity().keyPair());
+    }
+    if (theirs == 'K') {
+      PublicKey known = serverKey != null ? serverKey : config.peerKey();
+      if (known == null) {
+        throw new SSLHandshakeException(p.name() + " needs the peer's static key in advance");
+      }
+      h.setRemoteStaticKey(known);
+    }
+    Matcher m = PSK.matcher(p.pattern());
+    while (m.find()) {
+      byte[] psk = config.pskCopy();
+      if (psk == null) {
+        throw new SSLHandshakeException(p.name() + " needs a PSK");
+      }
+      try {
+        h.setPsk(Integer.parseInt(m.group(1)), psk);
+      } finally {
+        Arrays.fill(psk, (byte) 0);
+      }
+    }
+    return h;
+  }
+
+  private void fail() {
+    if (hs != null) {
+      hs.destroy();
+    }
+  }
+
+  void destroy() {
+    fail();
+    if (transport != null && stage != Stage.DONE) {
+      transport.destroy();
+    }
+  }
+
+  /** The transport, once; the caller owns it from then on. */
+  NoiseTransport transport() {
+    return transport;
+  }
+
+  String protocolName() {
+    return protocolName;
+  }
+
+  byte[] handshakeHash() {
+    return handshakeHash == null ? new byte[0] : handshakeHash.clone();
+  }
+
+  PublicKey peerStatic() {
+    return peerStatic;
+  }
+
+  String peerName() {
+    return peerName;
+  }
+
+  /** Raw mode: payloads the peer put in handshake messages, delivered as application data. */
+  byte[] takeRawPayloads() {
+    byte[] b = rawPayloads.toByteArray();
+    rawPayloads.reset();
+    return b;
+  }
+
+  private static SSLHandshakeException handshakeFailure(String what, GeneralSecurityException e) {
+    String reason =
+        e instanceof AEADBadTagException
+            ? "a handshake message failed authentication (wrong key, PSK or prologue, or tampering)"
+            : e.getMessage();
+    SSLHandshakeException failure = new SSLHandshakeException(what + ": " + reason);
+    failure.initCause(e);
+    return failure;
+  }
+
+  private static String printable(String s) {
+    return s.chars().allMatch(c -> c >= 0x20 && c < 0x7f)
+        ? s
+        : "(unprintable protocol name of " + s.length() + " bytes)";
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] r = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
+  }
+}

@@ -1,0 +1,534 @@
+package io.agentwire.socketfactory;
+
+import io.agentwire.provider.NoiseTransport;
+import io.agentwire.provider.backend.AeadCipher;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.KeyAgreement;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLProtocolException;
+import javax.security.auth.DestroyFailedException;
+
+/**
+ * The transport half of the AgentWire wire protocol ({@code docs/PROTOCOL.md}): typed records
+ * inside Noise transport messages (data, authenticated close, rekey, the DH step, alert), padding,
+ * and the rekey policy. I/O-free: it seals into and opens from caller-owned arrays.
+ *
+ * <p>Thread-safety: the sending methods run under the socket's write lock and the receiving methods
+ * under its read lock, so one reader and one writer may use it at once. They meet only in the
+ * DH-step state, guarded by {@code dhLock}, and in the queue of control records the reader asks the
+ * writer to send.
+ */
+final class RecordLayer {
+
+  static final int LENGTH_BYTES = 2;
+  static final int TAG = AeadCipher.TAG_LENGTH;
+  static final int HEADER = 3; // type(1) content length(2)
+  static final byte DATA = 1;
+  static final byte CLOSE = 2;
+  static final byte REKEY = 3;
+  static final byte KEY_SHARE = 4;
+  static final byte KEY_SHARE_REPLY = 5;
+  static final byte KEY_SWITCH = 6;
+  static final byte ALERT = 7;
+
+  private static final byte[] NOTHING = new byte[0];
+  private static final byte[] X25519_SPKI_PREFIX = {
+    0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x03, 0x21, 0x00
+  };
+
+  /** What opening a record produced. */
+  enum Opened {
+    DATA,
+    CONTROL,
+    CLOSED
+  }
+
+  private final NoiseTransport transport;
+  private final boolean raw;
+  private final boolean client;
+  private final int padding;
+  private final RekeyPolicy policy;
+  private final AgentSocketConfig config;
+  private final int maxContent;
+
+  // Sending side (write lock).
+  private long recordsSinceRekey;
+  private long bytesSinceRekey;
+  private long lastDhStep = System.nanoTime();
+  private boolean closeSent;
+
+  // Receiving side (read lock).
+  private byte[] plain;
+  private int plainPos;
+  private int plainLimit;
+  private boolean closeReceived;
+
+  // The DH step, shared by both sides.
+  private final Object dhLock = new Object();
+  private KeyPair ownShare; // our KEY_SHARE, waiting for the reply
+  private boolean replyQueued; // we answered a KEY_SHARE and have not sent the reply yet
+  private byte[] awaitingSwitch; // secret for the peer's KEY_SWITCH
+  private final ArrayDeque<Control> controls = new ArrayDeque<>();
+
+  private static final class Control {
+    final byte type;
+    final byte[] content;
+    final byte[] ratchetAfter;
+
+    Control(byte type, byte[] content, byte[] ratchetAfter) {
+      this.type = type;
+      this.content = content;
+      this.ratchetAfter = ratchetAfter;
+    }
+  }
+
+  RecordLayer(NoiseTransport transport, AgentSocketConfig config, boolean client) {
+    this.transport = transport;
+    this.config = config;
+    this.raw = config.isRaw();
+    this.client = client;
+    this.padding = raw ? 0 : config.paddingBlock();
+    this.policy = config.rekeyPolicy();
+    int max = NoiseTransport.MAX_PLAINTEXT;
+    if (raw) {
+      maxContent = max;
+    } else if (padding > 1) {
+      maxContent = (max / padding) * padding - HEADER;
+    } else {
+      maxContent = max - HEADER;
+    }
+  }
+
+  /** The most application bytes one record carries. */
+  int maxContent() {
+    return maxContent;
+  }
+
+  /** The size of the frame that carries {@code content} bytes. */
+  int frameSize(int content) {
+    return LENGTH_BYTES + plaintextSize(content) + TAG;
+  }
+
+  private int plaintextSize(int content) {
+    if (raw) {
+      return content;
+    }
+    int n = HEADER + content;
+    if (padding > 1) {
+      n =
+          Math.min(
+              ((n + padding - 1) / padding) * padding,
+              (NoiseTransport.MAX_PLAINTEXT / padding) * padding);
+    }
+    return n;
+  }
+
+  /** The largest frame any control record of this layer needs. */
+  int maxControlFrame() {
+    return frameSize(512);
+  }
+
+  // ------------------------------------------------------------------ sending (write lock)
+
+  /**
+   * Seals one data record carrying {@code src[off, off+len)} ({@code len <= maxContent()}) into
+   * {@code out} at {@code pos}: the 2-byte length, then the Noise transport message. The plaintext
+   * is assembled in place and encrypted in place, so each byte is copied once.
+   *
+   * @return the frame's size
+   */
+  int sealData(byte[] src, int off, int len, byte[] out, int pos) throws SSLException {
+    return seal(DATA, src, off, len, out, pos);
+  }
+
+  private int seal(byte type, byte[] src, int off, int len, byte[] out, int pos)
+      throws SSLException {
+    int ptLen = plaintextSize(len);
+    int body = pos + LENGTH_BYTES;
+    int start = body;
+    if (!raw) {
+      out[body] = type;
+      out[body + 1] = (byte) (len >>> 8);
+      out[body + 2] = (byte) len;
+      start += HEADER;
+    }
+    System.arraycopy(src, off, out, start, len);
+    Arrays.fill(out, start + len, body + ptLen, (byte) 0);
+    int ctLen;
+    try {
+      ctLen = transport.encrypt(null, out, body, ptLen, out, body);
+    } catch (GeneralSecurityException e) {
+      throw new SSLException("could not encrypt a record: " + e.getMessage(), e);
+    }
+    out[pos] = (byte) (ctLen >>> 8);
+    out[pos + 1] = (byte) ctLen;
+    recordsSinceRekey++;
+    bytesSinceRekey += len;
+    return LENGTH_BYTES + ctLen;
+  }
+
+  /**
+   * Before a data record: sends what the reader queued, then what the rekey policy asks for. {@code
+   * out} must have {@link #maxControlFrame()} times three bytes free at {@code pos}.
+   *
+   * @return the bytes written at {@code pos}
+   */
+  int beforeData(byte[] out, int pos) throws SSLException {
+    int written = flushControls(out, pos, 2);
+    if (raw) {
+      return written;
+    }
+    if (recordsSinceRekey >= policy.messages() || bytesSinceRekey >= policy.bytes()) {
+      written += seal(REKEY, NOTHING, 0, 0, out, pos + written);
+      try {
+        transport.rekeySending();
+      } catch (GeneralSecurityException e) {
+        throw new SSLException("rekey failed: " + e.getMessage(), e);
+      }
+      recordsSinceRekey = 0;
+      bytesSinceRekey = 0;
+    }
+    if (policy.dhInterval() != null
+        && System.nanoTime() - lastDhStep >= policy.dhInterval().toNanos()) {
+      written += startDhStep(out, pos + written);
+    }
+    return written;
+  }
+
+  /** Starts a DH step now, whatever the policy says; returns the bytes written. */
+  int startDhStep(byte[] out, int pos) throws SSLException {
+    synchronized (dhLock) {
+      lastDhStep = System.nanoTime();
+      if (ownShare != null || replyQueued || awaitingSwitch != null) {
+        return 0; // a step is already under way
+      }
+      ownShare = generate();
+      byte[] pub = rawPublic(ownShare.getPublic());
+      // Sealed under dhLock: once the reader can drop our share, it is either not sent at all or
+      // already ahead of any reply the reader queues.
+      return seal(KEY_SHARE, pub, 0, pub.length, out, pos);
+    }
+  }
+
+  /** Whether the reader has queued control records for the writer. */
+  boolean hasControls() {
+    synchronized (dhLock) {
+      return !controls.isEmpty();
+    }
+  }
+
+  /** Seals at most {@code max} queued control records; returns the bytes written. */
+  int flushControls(byte[] out, int pos, int max) throws SSLException {
+    int written = 0;
+    for (int i = 0; i < max; i++) {
+      Control c;
+      synchronized (dhLock) {
+        c = controls.poll();
+        if (c == null) {
+          break;
+        }
+        written += seal(c.type, c.content, 0, c.content.length, out, pos + written);
+        if (c.type == KEY_SHARE_REPLY) {
+          replyQueued = false;
+        }
+      }
+      if (c.ratchetAfter != null) {
+        try {
+          transport.ratchetSending(c.ratchetAfter);
+        } catch (GeneralSecurityException e) {
+          throw new SSLException("DH step failed: " + e.getMessage(), e);
+        } finally {
+          Arrays.fill(c.ratchetAfter, (byte) 0);
+        }
+        recordsSinceRekey = 0;
+        bytesSinceRekey = 0;
+        lastDhStep = System.nanoTime();
+      }
+    }
+    return written;
+  }
+
+  /** Seals the authenticated close (section "Close" of the protocol); idempotent. */
+  int sealClose(byte[] out, int pos) throws SSLException {
+    if (closeSent || raw) {
+      return 0;
+    }
+    closeSent = true;
+    return seal(CLOSE, NOTHING, 0, 0, out, pos);
+  }
+
+  boolean closeSent() {
+    return closeSent;
+  }
+
+  /** Seals a fatal alert whose text the peer shows in its exception. */
+  int sealAlert(String reason, byte[] out, int pos) throws SSLException {
+    if (raw) {
+      return 0;
+    }
+    byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+    int n = Math.min(text.length, 500);
+    closeSent = true;
+    return seal(ALERT, text, 0, n, out, pos);
+  }
+
+  // ---------------------------------------------------------------- receiving (read lock)
+
+  /**
+   * Opens one frame body (a Noise transport message). A forged or replayed message fails
+   * authentication and changes no state.
+   */
+  Opened open(byte[] in, int off, int len) throws SSLException {
+    if (plain == null) {
+      plain = new byte[NoiseTransport.MAX_PLAINTEXT];
+    }
+    if (len < TAG) {
+      throw new SSLProtocolException(
+          "a record of " + len + " bytes is shorter than its " + TAG + "-byte tag");
+    }
+    int ptLen;
+    try {
+      ptLen = transport.decrypt(null, in, off, len, plain, 0);
+    } catch (AEADBadTagException e) {
+      SSLException failure =
+          new SSLException(
+              "a record failed authentication: it was altered, replayed, reordered or forged");
+      failure.initCause(e);
+      throw failure;
+    } catch (GeneralSecurityException e) {
+      throw new SSLException("could not decrypt a record: " + e.getMessage(), e);
+    }
+    if (raw) {
+      plainPos = 0;
+      plainLimit = ptLen;
+      return ptLen > 0 ? Opened.DATA : Opened.CONTROL;
+    }
+    if (ptLen < HEADER) {
+      throw new SSLProtocolException("a record of " + ptLen + " bytes has no header");
+    }
+    byte type = plain[0];
+    int contentLength = ((plain[1] & 0xff) << 8) | (plain[2] & 0xff);
+    if (HEADER + contentLength > ptLen) {
+      throw new SSLProtocolException(
+          "a record claims " + contentLength + " bytes but carries " + (ptLen - HEADER));
+    }
+    int nonZero = 0;
+    for (int i = HEADER + contentLength; i < ptLen; i++) {
+      nonZero |= plain[i];
+    }
+    if (nonZero != 0) {
+      throw new SSLProtocolException("record padding is not zero");
+    }
+    switch (type) {
+      case DATA:
+        plainPos = HEADER;
+        plainLimit = HEADER + contentLength;
+        return contentLength > 0 ? Opened.DATA : Opened.CONTROL;
+      case CLOSE:
+        expectEmpty(contentLength, "close");
+        closeReceived = true;
+        return Opened.CLOSED;
+      case REKEY:
+        expectEmpty(contentLength, "rekey");
+        try {
+          transport.rekeyReceiving();
+        } catch (GeneralSecurityException e) {
+          throw new SSLException("rekey failed: " + e.getMessage(), e);
+        }
+        return Opened.CONTROL;
+      case KEY_SHARE:
+        onKeyShare(Arrays.copyOfRange(plain, HEADER, HEADER + contentLength));
+        return Opened.CONTROL;
+      case KEY_SHARE_REPLY:
+        onKeyShareReply(Arrays.copyOfRange(plain, HEADER, HEADER + contentLength));
+        return Opened.CONTROL;
+      case KEY_SWITCH:
+        expectEmpty(contentLength, "key switch");
+        onKeySwitch();
+        return Opened.CONTROL;
+      case ALERT:
+        String reason = new String(plain, HEADER, contentLength, StandardCharsets.UTF_8);
+        throw new SSLException("the peer ended the connection: " + sanitize(reason));
+      default:
+        throw new SSLProtocolException("unknown record type " + (type & 0xff));
+    }
+  }
+
+  private static void expectEmpty(int contentLength, String what) throws SSLProtocolException {
+    if (contentLength != 0) {
+      throw new SSLProtocolException("a " + what + " record carries no content");
+    }
+  }
+
+  private void onKeyShare(byte[] peerShare) throws SSLException {
+    synchronized (dhLock) {
+      if (ownShare != null) {
+        if (client) {
+          return; // both started a step at once: the client's wins, the server answers it
+        }
+        destroy(ownShare);
+        ownShare = null;
+      }
+      if (awaitingSwitch != null || replyQueued) {
+        throw new SSLProtocolException("a DH step started before the previous one finished");
+      }
+      KeyPair mine = generate();
+      byte[] secret = agree(mine, peerShare);
+      awaitingSwitch = secret.clone();
+      replyQueued = true;
+      controls.add(new Control(KEY_SHARE_REPLY, rawPublic(mine.getPublic()), secret));
+      destroy(mine);
+    }
+  }
+
+  private void onKeyShareReply(byte[] peerShare) throws SSLException {
+    synchronized (dhLock) {
+      if (ownShare == null) {
+        throw new SSLProtocolException("a DH step reply arrived for no request");
+      }
+      byte[] secret;
+      try {
+        secret = agree(ownShare, peerShare);
+      } finally {
+        destroy(ownShare);
+        ownShare = null;
+      }
+      try {
+        transport.ratchetReceiving(secret);
+      } catch (GeneralSecurityException e) {
+        throw new SSLException("DH step failed: " + e.getMessage(), e);
+      }
+      controls.add(new Control(KEY_SWITCH, NOTHING, secret));
+    }
+  }
+
+  private void onKeySwitch() throws SSLException {
+    byte[] secret;
+    synchronized (dhLock) {
+      secret = awaitingSwitch;
+      awaitingSwitch = null;
+    }
+    if (secret == null) {
+      throw new SSLProtocolException("a key switch arrived without a DH step");
+    }
+    try {
+      transport.ratchetReceiving(secret);
+    } catch (GeneralSecurityException e) {
+      throw new SSLException("DH step failed: " + e.getMessage(), e);
+    } finally {
+      Arrays.fill(secret, (byte) 0);
+    }
+  }
+
+  int plainAvailable() {
+    return plainLimit - plainPos;
+  }
+
+  int readPlain(byte[] b, int off, int len) {
+    int n = Math.min(len, plainLimit - plainPos);
+    System.arraycopy(plain, plainPos, b, off, n);
+    plainPos += n;
+    if (plainPos == plainLimit) {
+      // Drop delivered plaintext from memory as soon as the application has it.
+      Arrays.fill(plain, 0, plainLimit, (byte) 0);
+      plainPos = 0;
+      plainLimit = 0;
+    }
+    return n;
+  }
+
+  /** Raw mode: data the peer put in handshake payloads, delivered before transport data. */
+  void preload(byte[] data) {
+    if (data.length == 0) {
+      return;
+    }
+    plain = new byte[Math.max(NoiseTransport.MAX_PLAINTEXT, data.length)];
+    System.arraycopy(data, 0, plain, 0, data.length);
+    plainPos = 0;
+    plainLimit = data.length;
+  }
+
+  boolean closeReceived() {
+    return closeReceived;
+  }
+
+  void destroy() {
+    transport.destroy();
+    synchronized (dhLock) {
+      if (ownShare != null) {
+        destroy(ownShare);
+        ownShare = null;
+      }
+      if (awaitingSwitch != null) {
+        Arrays.fill(awaitingSwitch, (byte) 0);
+        awaitingSwitch = null;
+      }
+      for (Control c : controls) {
+        if (c.ratchetAfter != null) {
+          Arrays.fill(c.ratchetAfter, (byte) 0);
+        }
+      }
+      controls.clear();
+    }
+    if (plain != null) {
+      Arrays.fill(plain, (byte) 0);
+    }
+  }
+
+  // ------------------------------------------------------------------------- DH helpers
+
+  private KeyPair generate() throws SSLException {
+    try {
+      return KeyPairGenerator.getInstance("X25519", config.cryptoProvider()).generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new SSLException("cannot generate a DH step key: " + e.getMessage(), e);
+    }
+  }
+
+  private byte[] agree(KeyPair mine, byte[] peerShare) throws SSLException {
+    if (peerShare.length != 32) {
+      throw new SSLProtocolException("a DH step key is 32 bytes, not " + peerShare.length);
+    }
+    try {
+      byte[] spki = Arrays.copyOf(X25519_SPKI_PREFIX, X25519_SPKI_PREFIX.length + 32);
+      System.arraycopy(peerShare, 0, spki, X25519_SPKI_PREFIX.length, 32);
+      PublicKey peer =
+          KeyFactory.getInstance("X25519", config.cryptoProvider())
+              .generatePublic(new X509EncodedKeySpec(spki));
+      KeyAgreement ka = KeyAgreement.getInstance("X25519", config.cryptoProvider());
+      ka.init(mine.getPrivate());
+      ka.doPhase(peer, true);
+      return ka.generateSecret();
+    } catch (GeneralSecurityException e) {
+      throw new SSLProtocolException("the peer's DH step key is unusable: " + e.getMessage());
+    }
+  }
+
+  private static byte[] rawPublic(PublicKey key) {
+    byte[] spki = key.getEncoded();
+    return Arrays.copyOfRange(spki, spki.length - 32, spki.length);
+  }
+
+  private static void destroy(KeyPair pair) {
+    try {
+      pair.getPrivate().destroy();
+    } catch (DestroyFailedException | RuntimeException e) {
+      // Keys from a provider that cannot destroy them are only dropped.
+    }
+  }
+
+  private static String sanitize(String s) {
+    StringBuilder b = new StringBuilder();
+    s.codePoints().limit(300).forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+    return b.toString();
+  }
+}

@@ -1,0 +1,97 @@
+package io.agentwire.socketfactory;
+
+import io.agentwire.provider.NoiseProtocol;
+import io.agentwire.provider.backend.Primitive;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What AgentWire needs to know about a Noise protocol name (revision 34 section 7.4 naming): who
+ * has a static key, who must know whose key in advance, whether a PSK is needed. Stateless.
+ */
+final class Suites {
+
+  private static final String[] INTERACTIVE = {
+    "NN", "NK", "NX", "XN", "XK", "XX", "KN", "KK", "KX", "IN", "IK", "IX"
+  };
+  private static final String[] CIPHERS = {"ChaChaPoly", "AESGCM"};
+  private static final String[] HASHES = {"BLAKE2s", "BLAKE2b", "SHA256", "SHA512"};
+
+  /** Every suite the socket layer supports in AgentWire mode (psk variants are also accepted). */
+  static final List<String> SUPPORTED = supported();
+
+  private Suites() {}
+
+  private static List<String> supported() {
+    List<String> all = new ArrayList<>(AgentSocketConfig.DEFAULT_SUITES);
+    for (String pattern : INTERACTIVE) {
+      for (String cipher : CIPHERS) {
+        for (String hash : HASHES) {
+          String name = "Noise_" + pattern + "_25519_" + cipher + "_" + hash;
+          if (!all.contains(name)) {
+            all.add(name);
+          }
+        }
+      }
+    }
+    all.addAll(AgentSocketConfig.DEFAULT_PSK_SUITES);
+    return List.copyOf(all);
+  }
+
+  /**
+   * @throws IllegalArgumentException if {@code name} is not a Noise name this layer can run
+   */
+  static NoiseProtocol check(String name, boolean raw) {
+    NoiseProtocol p = AgentSocketConfig.parse(name);
+    if (raw) {
+      return p;
+    }
+    if (p.isOneWay()) {
+      throw new IllegalArgumentException(
+          name + " is a one-way pattern: it can only be used in raw mode");
+    }
+    if (p.isFallback()) {
+      throw new IllegalArgumentException(
+          name + " is a fallback pattern: AgentWire uses it only after IK fails");
+    }
+    if (p.dh() != Primitive.X25519) {
+      throw new IllegalArgumentException(
+          name + ": AgentWire identities are X25519 keys; use 448 only in raw mode");
+    }
+    return p;
+  }
+
+  static String basePattern(NoiseProtocol p) {
+    String pattern = p.pattern();
+    int end = 0;
+    while (end < pattern.length() && Character.isUpperCase(pattern.charAt(end))) {
+      end++;
+    }
+    return pattern.substring(0, end);
+  }
+
+  static boolean needsPsk(String name) {
+    return AgentSocketConfig.parse(name).pattern().contains("psk");
+  }
+
+  /** N: no static key; K: known to the responder in advance; X and I: sent in the handshake. */
+  static char initiatorStatic(NoiseProtocol p) {
+    return basePattern(p).charAt(0);
+  }
+
+  /** N: no static key; K: known to the initiator in advance; X: sent in the handshake. */
+  static char responderStatic(NoiseProtocol p) {
+    String base = basePattern(p);
+    // One-way patterns (section 7.4) always pre-share the recipient's static key.
+    return base.length() > 1 ? base.charAt(1) : 'K';
+  }
+
+  /** Noise Pipes: IK (no other modifier) falls back to XXfallback with the same functions. */
+  static String fallbackFor(NoiseProtocol p) {
+    if (!p.pattern().equals("IK")) {
+      return null;
+    }
+    String name = p.name();
+    return "Noise_XXfallback" + name.substring(name.indexOf('_', "Noise_".length()));
+  }
+}

@@ -1,0 +1,343 @@
+package io.agentwire.socketfactory;
+
+import java.security.PublicKey;
+import java.util.Arrays;
+import java.util.List;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLProtocolException;
+
+/**
+ * One connection's AgentWire protocol state, with no I/O: the caller reads bytes from the network
+ * into {@link #inboundArray()}, lets {@link #unwrap()} turn whole frames into handshake progress,
+ * application data or control, and writes what {@link #wrap} and friends leave in {@link
+ * #outboundArray()}. The blocking {@code AgentSocketImpl} drives it today; an {@code SSLEngine} can
+ * drive the same object.
+ *
+ * <p>Thread-safety: the inbound methods need the caller's read lock, the outbound methods its write
+ * lock, and the handshake both. Frame bodies are bounded by the 2-byte length, so no length from
+ * the wire can make it allocate more than 64 KiB at a time.
+ */
+final class WireSession {
+
+  static final int MAX_FRAME = 65535;
+  private static final int LENGTH_BYTES = 2;
+  private static final int INITIAL_INBOUND = 16 * 1024 + LENGTH_BYTES;
+
+  /** Stop adding frames to the outbound buffer beyond this, so writes stay bounded. */
+  private static final int OUTBOUND_SOFT_LIMIT = 2 * (MAX_FRAME + LENGTH_BYTES);
+
+  /** What one call to {@link #unwrap()} did. */
+  enum Event {
+    NEED_INPUT,
+    HANDSHAKE,
+    DATA,
+    CONTROL,
+    CLOSED
+  }
+
+  private final AgentSocketConfig config;
+  private final boolean client;
+  private final Handshaker handshaker;
+  private RecordLayer records;
+  private boolean firstFrame = true;
+
+  private byte[] in = new byte[INITIAL_INBOUND];
+  private int inPos;
+  private int inLimit;
+
+  private byte[] out = new byte[1024];
+  private int outLength;
+
+  WireSession(
+      AgentSocketConfig config,
+      boolean client,
+      String host,
+      boolean identifyEndpoint,
+      List<String> suites,
+      boolean needPeerStatic) {
+    this.config = config;
+    this.client = client;
+    this.handshaker =
+        new Handshaker(config, client, host, identifyEndpoint, suites, needPeerStatic);
+  }
+
+  // --------------------------------------------------------------------------- handshake
+
+  /** Starts the handshake; a client leaves its first frame in the outbound buffer. */
+  void beginHandshake() throws SSLException {
+    handshaker.start(this::appendFrame);
+  }
+
+  boolean isHandshakeComplete() {
+    return records != null;
+  }
+
+  String protocolName() {
+    return handshaker.protocolName();
+  }
+
+  byte[] handshakeHash() {
+    return handshaker.handshakeHash();
+  }
+
+  PublicKey peerStatic() {
+    return handshaker.peerStatic();
+  }
+
+  String peerName() {
+    return handshaker.peerName();
+  }
+
+  // ----------------------------------------------------------------------------- inbound
+
+  /** The array to read network bytes into, at {@link #inboundOffset()}. */
+  byte[] inboundArray() {
+    return in;
+  }
+
+  int inboundOffset() {
+    return inLimit;
+  }
+
+  /** Room at {@link #inboundOffset()}, at least enough for the frame being received. */
+  int inboundSpace() {
+    if (inPos == inLimit) {
+      inPos = 0;
+      inLimit = 0;
+    }
+    int needed = LENGTH_BYTES;
+    if (inLimit - inPos >= LENGTH_BYTES) {
+      needed += ((in[inPos] & 0xff) << 8) | (in[inPos + 1] & 0xff);
+    }
+    if (in.length - inPos < needed) {
+      if (in.length < needed) {
+        in = Arrays.copyOf(in, Math.max(needed, Math.min(2 * in.length, MAX_FRAME + 2)));
+      }
+      if (in.length - inPos < needed) {
+        System.arraycopy(in, inPos, in, 0, inLimit - inPos);
+        inLimit -= inPos;
+        inPos = 0;
+      }
+    } else if (in.length - inLimit < 512 && inPos > 0) {
+      System.arraycopy(in, inPos, in, 0, inLimit - inPos);
+      inLimit -= inPos;
+      inPos = 0;
+    }
+    return in.length - inLimit;
+  }
+
+  /** Bytes consumed from network input that no frame has used yet. */
+  int bufferedInput() {
+    return inLimit - inPos;
+  }
+
+  void inboundFilled(int n) {
+    inLimit += n;
+  }
+
+  /**
+   * Feeds network bytes that were read elsewhere (a server layered over a socket whose first bytes
+   * were consumed).
+   */
+  void feed(byte[] data, int off, int len) {
+    while (len > 0) {
+      int space = inboundSpace();
+      int n = Math.min(space, len);
+      System.arraycopy(data, off, in, inLimit, n);
+      inLimit += n;
+      off += n;
+      len -= n;
+    }
+  }
+
+  /**
+   * Processes at most one complete frame. Needs the read lock, and during the handshake the write
+   * lock too (handshake replies go to the outbound buffer). Call only when {@link
+   * #plainAvailable()} is 0.
+   */
+  Event unwrap() throws SSLException {
+    int buffered = inLimit - inPos;
+    if (buffered < LENGTH_BYTES) {
+      return Event.NEED_INPUT;
+    }
+    int length = ((in[inPos] & 0xff) << 8) | (in[inPos + 1] & 0xff);
+    if (firstFrame && !client) {
+      checkFirstFrame(length);
+    }
+    if (length == 0) {
+      throw new SSLProtocolException("an empty frame: every frame carries a Noise message");
+    }
+    if (buffered - LENGTH_BYTES < length) {
+      return Event.NEED_INPUT;
+    }
+    int body = inPos + LENGTH_BYTES;
+    inPos += LENGTH_BYTES + length;
+    firstFrame = false;
+    if (records == null) {
+      if (!handshaker.started()) {
+        handshaker.start(this::appendFrame);
+      }
+      try {
+        handshaker.onFrame(in, body, length, this::appendFrame);
+      } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+        alertAfterRefusal(e);
+        throw e;
+      }
+      if (handshaker.isComplete()) {
+        records = new RecordLayer(handshaker.transport(), config, client);
+        if (config.isRaw()) {
+          records.preload(handshaker.takeRawPayloads());
+        }
+      }
+      return Event.HANDSHAKE;
+    }
+    switch (records.open(in, body, length)) {
+      case DATA:
+        return Event.DATA;
+      case CLOSED:
+        return Event.CLOSED;
+      default:
+        return Event.CONTROL;
+    }
+  }
+
+  private void checkFirstFrame(int length) throws SSLHandshakeException {
+    // A TLS ClientHello starts 0x16 0x03: fail at once instead of waiting for 5.6 KB that never
+    // come. HTTP methods start with ASCII letters, which make absurd lengths for a first frame.
+    if (config.isRaw()) {
+      return;
+    }
+    if ((length >>> 8) == 0x16 && (length & 0xff) <= 0x04) {
+      throw new SSLHandshakeException("the peer speaks TLS, not AgentWire");
+    }
+    if ((length >>> 8) >= 'A' && (length >>> 8) <= 'Z' && (length & 0xff) >= 'A') {
+      throw new SSLHandshakeException("the peer speaks plain text (HTTP?), not AgentWire");
+    }
+  }
+
+  private void alertAfterRefusal(javax.net.ssl.SSLPeerUnverifiedException e) {
+    // Tell a peer we refuse why, when keys exist to say it securely; never more than the message.
+    if (handshaker.transport() != null) {
+      RecordLayer layer = new RecordLayer(handshaker.transport(), config, client);
+      try {
+        ensureOutbound(layer.maxControlFrame());
+        outLength += layer.sealAlert("peer verification failed: " + e.getMessage(), out, outLength);
+      } catch (SSLException ignored) {
+        // best effort
+      } finally {
+        layer.destroy();
+      }
+    }
+  }
+
+  int plainAvailable() {
+    return records == null ? 0 : records.plainAvailable();
+  }
+
+  int readPlain(byte[] b, int off, int len) {
+    return records.readPlain(b, off, len);
+  }
+
+  boolean closeReceived() {
+    return records != null && records.closeReceived();
+  }
+
+  // ---------------------------------------------------------------------------- outbound
+
+  /**
+   * Seals as much of {@code src[off, off+len)} as fits the outbound buffer's soft limit (at least
+   * one record) as data records, after any queued control and policy records. Write lock.
+   *
+   * @return the number of application bytes consumed
+   */
+  int wrap(byte[] src, int off, int len) throws SSLException {
+    int consumed = 0;
+    while (consumed < len && (consumed == 0 || outLength < OUTBOUND_SOFT_LIMIT)) {
+      int n = Math.min(len - consumed, records.maxContent());
+      ensureOutbound(3 * records.maxControlFrame() + records.frameSize(n));
+      outLength += records.beforeData(out, outLength);
+      outLength += records.sealData(src, off + consumed, n, out, outLength);
+      consumed += n;
+    }
+    return consumed;
+  }
+
+  /** Seals what the reader queued (DH step replies). Write lock. */
+  void wrapControls() throws SSLException {
+    if (records == null) {
+      return;
+    }
+    while (records.hasControls()) {
+      ensureOutbound(3 * records.maxControlFrame());
+      outLength += records.flushControls(out, outLength, 2);
+    }
+  }
+
+  boolean hasControls() {
+    return records != null && records.hasControls();
+  }
+
+  /** Starts a DH step now (tests and operators); it completes as the peer answers. */
+  void wrapDhStep() throws SSLException {
+    ensureOutbound(records.maxControlFrame());
+    outLength += records.startDhStep(out, outLength);
+  }
+
+  /** Seals the authenticated close once. Write lock. */
+  void wrapClose() throws SSLException {
+    if (records == null) {
+      return;
+    }
+    ensureOutbound(3 * records.maxControlFrame());
+    outLength += records.sealClose(out, outLength);
+  }
+
+  boolean closeSent() {
+    return records != null && records.closeSent();
+  }
+
+  byte[] outboundArray() {
+    return out;
+  }
+
+  int outboundLength() {
+    return outLength;
+  }
+
+  void outboundDrained() {
+    outLength = 0;
+  }
+
+  private void appendFrame(byte[] body, int offset, int length) {
+    if (length > MAX_FRAME) {
+      throw new IllegalStateException("a handshake message of " + length + " bytes");
+    }
+    ensureOutbound(LENGTH_BYTES + length);
+    out[outLength] = (byte) (length >>> 8);
+    out[outLength + 1] = (byte) length;
+    System.arraycopy(body, offset, out, outLength + LENGTH_BYTES, length);
+    outLength += LENGTH_BYTES + length;
+  }
+
+  private void ensureOutbound(int more) {
+    if (out.length - outLength < more) {
+      out = Arrays.copyOf(out, Math.max(outLength + more, Math.min(out.length * 2, 4 * MAX_FRAME)));
+    }
+  }
+
+  /** Wipes keys and buffers. Takes neither lock: the socket calls it once both are idle. */
+  void destroy() {
+    handshaker.destroy();
+    if (records != null) {
+      records.destroy();
+    }
+    Arrays.fill(in, (byte) 0);
+    Arrays.fill(out, (byte) 0);
+  }
+
+  /** The record layer's largest data record, for buffer sizes. */
+  int maxContent() {
+    return records == null ? 65516 : records.maxContent();
+  }
+}
