@@ -49,6 +49,15 @@ public final class AgentIdentity implements Destroyable {
   }
 
   /**
+   * The identity of an X25519 private key from any provider (a KeyStore entry, for example).
+   *
+   * @throws GeneralSecurityException if it is not an X25519 private key
+   */
+  public static AgentIdentity of(PrivateKey privateKey) throws GeneralSecurityException {
+    return fromPem(AgentKeys.toPem(privateKey));
+  }
+
+  /**
    * Reads a PEM private key file.
    *
    * @throws IOException if the file cannot be read or is implausibly large

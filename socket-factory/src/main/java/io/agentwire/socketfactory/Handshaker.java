@@ -409,7 +409,19 @@ final class Handshaker {
       return;
     }
     peerStatic = key.get();
-    peerName = config.peerVerifier().verify(identifyEndpoint ? host : null, peerStatic);
+    try {
+      peerName = config.peerVerifier().verify(identifyEndpoint ? host : null, peerStatic);
+    } catch (SSLPeerUnverifiedException e) {
+      if (hs.getAction() == NoiseHandshake.Action.SPLIT && transport == null) {
+        // Keys exist: the session can tell the peer why in an encrypted alert.
+        try {
+          transport = hs.split();
+        } catch (GeneralSecurityException ignored) {
+          // then it learns nothing, which is safe
+        }
+      }
+      throw e;
+    }
     peerVerified = true;
   }
 

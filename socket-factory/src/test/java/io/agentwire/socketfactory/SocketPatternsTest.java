@@ -1,0 +1,324 @@
+package io.agentwire.socketfactory;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every pattern family AgentWire mode supports, end to end over loopback TCP. */
+@Timeout(60)
+class SocketPatternsTest {
+
+  static final AgentIdentity SERVER = AgentIdentity.generate();
+  static final AgentIdentity CLIENT = AgentIdentity.generate();
+  static final byte[] PSK = new byte[32];
+
+  static {
+    new Random(7).nextBytes(PSK);
+  }
+
+  /** What the server saw: its session, for comparing both ends. */
+  static final class Seen {
+    final BlockingQueue<AgentSession> sessions = new ArrayBlockingQueue<>(16);
+    final EchoServer.Handler handler =
+        s -> {
+          ((SSLSocket) s).startHandshake();
+          sessions.add((AgentSession) ((SSLSocket) s).getSession());
+          EchoServer.ECHO.serve(s);
+        };
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Noise_NN_25519_ChaChaPoly_SHA256",
+        "Noise_NK_25519_AESGCM_SHA256",
+        "Noise_NX_25519_ChaChaPoly_BLAKE2b",
+        "Noise_XX_25519_ChaChaPoly_BLAKE2s",
+        "Noise_XX_25519_AESGCM_SHA512",
+        "Noise_IK_25519_ChaChaPoly_BLAKE2s",
+        "Noise_KK_25519_AESGCM_SHA256",
+        "Noise_XK_25519_ChaChaPoly_SHA256",
+        "Noise_XXpsk3_25519_ChaChaPoly_BLAKE2s",
+        "Noise_IKpsk2_25519_AESGCM_SHA256",
+        "Noise_NNpsk0_25519_ChaChaPoly_SHA256"
+      })
+  void everyPatternFamilyConnectsAuthenticatesAndCarriesData(String suite) throws Exception {
+    boolean clientAnonymous = suite.startsWith("Noise_N");
+    boolean serverAnonymous = suite.startsWith("Noise_NN");
+    boolean psk = suite.contains("psk");
+    AgentSocketConfig.Builder server =
+        AgentSocketConfig.builder()
+            .identity(SERVER)
+            .peerVerifier(PeerVerifier.onlyKey(CLIENT.publicKey()))
+            .cipherSuites(suite)
+            .anonymousPeers(clientAnonymous);
+    AgentSocketConfig.Builder client =
+        AgentSocketConfig.builder()
+            .identity(CLIENT)
+            .peerVerifier(PeerVerifier.onlyKey(SERVER.publicKey()))
+            .cipherSuites(suite)
+            .anonymousPeers(serverAnonymous);
+    if (suite.startsWith("Noise_K")) {
+      server.peerKey(CLIENT.publicKey());
+    }
+    if (psk) {
+      server.psk(PSK);
+      client.psk(PSK);
+    }
+    Seen seen = new Seen();
+    try (EchoServer es =
+            new EchoServer(new AgentServerSocketFactory(server.build()), seen.handler);
+        SSLSocket s =
+            (SSLSocket)
+                new AgentSocketFactory(client.build()).createSocket("127.0.0.1", es.port())) {
+      byte[] sent = exchange(s, 70_000);
+      AgentSession mine = (AgentSession) s.getSession();
+      AgentSession theirs = seen.sessions.poll(10, TimeUnit.SECONDS);
+      assertEquals(suite, mine.getCipherSuite());
+      assertEquals(suite, theirs.getCipherSuite());
+      assertEquals("AgentWire/1", mine.getProtocol());
+      assertArrayEquals(mine.getHandshakeHash(), theirs.getHandshakeHash(), "channel binding");
+      boolean wide = suite.endsWith("512") || suite.endsWith("BLAKE2b");
+      assertEquals(wide ? 64 : 32, mine.getHandshakeHash().length);
+      assertKey(serverAnonymous ? null : SERVER.publicKey(), mine);
+      assertKey(clientAnonymous ? null : CLIENT.publicKey(), theirs);
+      assertTrue(sent.length > 0);
+      es.awaitEnded(1);
+      assertEquals(List.of(), es.failures);
+    }
+  }
+
+  private static void assertKey(PublicKey expected, AgentSession session) throws Exception {
+    if (expected == null) {
+      assertTrue(session.peer().isEmpty());
+      assertThrows(SSLPeerUnverifiedException.class, session::getPeerPrincipal);
+    } else {
+      AgentPrincipal p = (AgentPrincipal) session.getPeerPrincipal();
+      assertEquals(AgentKeys.fingerprint(expected), p.fingerprint());
+    }
+  }
+
+  /** Writes {@code n} random bytes, half-closes, and checks the echo. */
+  static byte[] exchange(Socket s, int n) throws Exception {
+    byte[] msg = new byte[n];
+    new Random(n).nextBytes(msg);
+    OutputStream out = s.getOutputStream();
+    out.write(msg);
+    s.shutdownOutput();
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
+    InputStream in = s.getInputStream();
+    in.transferTo(got);
+    assertArrayEquals(msg, got.toByteArray());
+    return msg;
+  }
+
+  @Test
+  void ikIsChosenWhenTheServerKeyIsPinnedAndXxOtherwise() throws Exception {
+    AgentSocketConfig server =
+        AgentSocketConfig.builder().identity(SERVER).peerVerifier(PeerVerifier.anyPeer()).build();
+    PeerTrustStore pins = PeerTrustStore.inMemory(true);
+    AgentSocketConfig client =
+        AgentSocketConfig.builder().identity(CLIENT).peerVerifier(pins).build();
+    Seen seen = new Seen();
+    try (EchoServer es = new EchoServer(new AgentServerSocketFactory(server), seen.handler)) {
+      AgentSocketFactory f = new AgentSocketFactory(client);
+      try (SSLSocket first = (SSLSocket) f.createSocket("127.0.0.1", es.port())) {
+        exchange(first, 10);
+        assertEquals("Noise_XX_25519_ChaChaPoly_BLAKE2s", first.getSession().getCipherSuite());
+      }
+      assertEquals(
+          AgentKeys.fingerprint(SERVER.publicKey()),
+          AgentKeys.fingerprint(pins.pinned("127.0.0.1").orElseThrow()),
+          "trust on first use recorded the server's key under the host");
+      try (SSLSocket second = (SSLSocket) f.createSocket("127.0.0.1", es.port())) {
+        exchange(second, 10);
+        assertEquals("Noise_IK_25519_ChaChaPoly_BLAKE2s", second.getSession().getCipherSuite());
+      }
+    }
+  }
+
+  @Test
+  void anIdentityChangeFallsBackToXxThenFailsVerificationNamingBothKeys() throws Exception {
+    AgentIdentity replaced = AgentIdentity.generate();
+    AgentSocketConfig server =
+        AgentSocketConfig.builder().identity(replaced).peerVerifier(PeerVerifier.anyPeer()).build();
+    PeerTrustStore pins = PeerTrustStore.inMemory(false);
+    pins.pin("127.0.0.1", SERVER.publicKey());
+    Seen seen = new Seen();
+    try (EchoServer es = new EchoServer(new AgentServerSocketFactory(server), seen.handler)) {
+      // A client that only caches the key (anyPeer) recovers through Noise Pipes' fallback.
+      AgentSocketConfig caching =
+          AgentSocketConfig.builder()
+              .identity(CLIENT)
+              .peerVerifier(PeerVerifier.anyPeer())
+              .peerKey(SERVER.publicKey())
+              .build();
+      try (SSLSocket s =
+          (SSLSocket) new AgentSocketFactory(caching).createSocket("127.0.0.1", es.port())) {
+        exchange(s, 1000);
+        assertEquals("Noise_XXfallback_25519_ChaChaPoly_BLAKE2s", s.getSession().getCipherSuite());
+        assertEquals(
+            AgentKeys.fingerprint(replaced.publicKey()),
+            ((AgentPrincipal) s.getSession().getPeerPrincipal()).fingerprint());
+        AgentSession theirs = seen.sessions.poll(10, TimeUnit.SECONDS);
+        assertArrayEquals(
+            ((AgentSession) s.getSession()).getHandshakeHash(), theirs.getHandshakeHash());
+      }
+      // A client that pinned the old key falls back too, then refuses the new key by name.
+      AgentSocketConfig pinned =
+          AgentSocketConfig.builder().identity(CLIENT).peerVerifier(pins).build();
+      try (SSLSocket s =
+          (SSLSocket) new AgentSocketFactory(pinned).createSocket("127.0.0.1", es.port())) {
+        PeerVerificationException e =
+            assertThrows(PeerVerificationException.class, s::startHandshake);
+        assertTrue(e.getMessage().contains("127.0.0.1"), e.getMessage());
+        assertTrue(e.getMessage().contains(AgentKeys.fingerprint(SERVER.publicKey())));
+        assertTrue(e.getMessage().contains(AgentKeys.fingerprint(replaced.publicKey())));
+      }
+    }
+  }
+
+  @Test
+  void aProtocolMismatchNamesBothSidesProtocols() throws Exception {
+    AgentSocketConfig server =
+        AgentSocketConfig.builder()
+            .identity(SERVER)
+            .peerVerifier(PeerVerifier.anyPeer())
+            .cipherSuites("Noise_XX_25519_AESGCM_SHA256")
+            .build();
+    AgentSocketConfig client =
+        AgentSocketConfig.builder()
+            .identity(CLIENT)
+            .peerVerifier(PeerVerifier.anyPeer())
+            .cipherSuites("Noise_XX_25519_ChaChaPoly_BLAKE2s")
+            .build();
+    try (EchoServer es = new EchoServer(new AgentServerSocketFactory(server), EchoServer.ECHO);
+        SSLSocket s =
+            (SSLSocket) new AgentSocketFactory(client).createSocket("127.0.0.1", es.port())) {
+      javax.net.ssl.SSLHandshakeException e =
+          assertThrows(javax.net.ssl.SSLHandshakeException.class, s::startHandshake);
+      assertTrue(e.getMessage().contains("Noise_XX_25519_ChaChaPoly_BLAKE2s"), e.getMessage());
+      assertTrue(e.getMessage().contains("Noise_XX_25519_AESGCM_SHA256"), e.getMessage());
+      es.awaitEnded(1);
+      assertEquals(1, es.failures.size());
+      String serverSide = es.failures.get(0).getMessage();
+      assertTrue(serverSide.contains("Noise_XX_25519_ChaChaPoly_BLAKE2s"), serverSide);
+      assertTrue(serverSide.contains("Noise_XX_25519_AESGCM_SHA256"), serverSide);
+    }
+  }
+
+  @Test
+  void aRefusedClientLearnsWhyThroughAnEncryptedAlert() throws Exception {
+    AgentSocketConfig server =
+        AgentSocketConfig.builder()
+            .identity(SERVER)
+            .peerVerifier(PeerTrustStore.inMemory(false))
+            .build();
+    AgentSocketConfig client =
+        AgentSocketConfig.builder().identity(CLIENT).peerVerifier(PeerVerifier.anyPeer()).build();
+    try (EchoServer es = new EchoServer(new AgentServerSocketFactory(server), EchoServer.ECHO);
+        SSLSocket s =
+            (SSLSocket) new AgentSocketFactory(client).createSocket("127.0.0.1", es.port())) {
+      s.startHandshake(); // XX completes on the client before the server has seen its key
+      javax.net.ssl.SSLException e =
+          assertThrows(javax.net.ssl.SSLException.class, () -> s.getInputStream().read());
+      assertTrue(e.getMessage().contains("not pinned"), e.getMessage());
+      assertTrue(e.getMessage().contains(AgentKeys.fingerprint(CLIENT.publicKey())));
+    }
+  }
+
+  @Test
+  void aDhStepAndRekeysKeepTheStreamIntactInBothDirections() throws Exception {
+    RekeyPolicy eager = RekeyPolicy.of(3, 10_000, Duration.ofMillis(1));
+    AgentSocketConfig server =
+        AgentSocketConfig.builder()
+            .identity(SERVER)
+            .peerVerifier(PeerVerifier.anyPeer())
+            .rekeyPolicy(eager)
+            .padding(64)
+            .build();
+    AgentSocketConfig client =
+        AgentSocketConfig.builder()
+            .identity(CLIENT)
+            .peerVerifier(PeerVerifier.anyPeer())
+            .rekeyPolicy(eager)
+            .padding(64)
+            .build();
+    EchoServer.Handler chatty =
+        s -> {
+          DataInputStream in = new DataInputStream(s.getInputStream());
+          OutputStream out = s.getOutputStream();
+          byte[] buf = new byte[1000];
+          for (int i = 0; i < 300; i++) {
+            in.readFully(buf);
+            out.write(buf);
+            Thread.sleep(i % 50 == 0 ? 2 : 0);
+          }
+          assertEquals(-1, in.read());
+        };
+    try (EchoServer es = new EchoServer(new AgentServerSocketFactory(server), chatty);
+        Socket s = new AgentSocketFactory(client).createSocket("127.0.0.1", es.port())) {
+      DataInputStream in = new DataInputStream(s.getInputStream());
+      byte[] buf = new byte[1000];
+      byte[] back = new byte[1000];
+      Random r = new Random(3);
+      for (int i = 0; i < 300; i++) {
+        r.nextBytes(buf);
+        s.getOutputStream().write(buf);
+        in.readFully(back);
+        assertArrayEquals(buf, back);
+      }
+      s.shutdownOutput();
+      assertEquals(-1, in.read());
+      es.awaitEnded(1);
+      assertEquals(List.of(), es.failures);
+    }
+  }
+
+  @Test
+  void aTruncatedStreamIsAnErrorNotAnEndOfFile() throws Exception {
+    AgentSocketConfig config =
+        AgentSocketConfig.builder().identity(SERVER).peerVerifier(PeerVerifier.anyPeer()).build();
+    EchoServer.Handler rude =
+        s -> {
+          s.getOutputStream().write(new byte[] {1, 2, 3});
+          // End the TCP stream without the close record, as an attacker cutting the line would.
+          ((SSLSocket) s).getSession();
+          java.lang.reflect.Field f = AgentSocketImpl.class.getDeclaredField("delegate");
+          f.setAccessible(true);
+          ((Socket) f.get(s)).shutdownOutput();
+          Thread.sleep(200);
+        };
+    try (EchoServer es = new EchoServer(new AgentServerSocketFactory(config), rude);
+        Socket s = new AgentSocketFactory(config).createSocket("127.0.0.1", es.port())) {
+      InputStream in = s.getInputStream();
+      assertEquals(1, in.read());
+      assertEquals(2, in.read());
+      assertEquals(3, in.read());
+      javax.net.ssl.SSLException e = assertThrows(javax.net.ssl.SSLException.class, in::read);
+      assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+      assertFalse(s.isConnected() && !s.isClosed(), "the connection is over");
+    }
+  }
+}
