@@ -14,7 +14,9 @@ import javax.net.ssl.SSLSocketFactory;
  * needs no other change. Every {@code createSocket} form works, including the unconnected one and
  * the layered one over an existing socket. Sockets start their handshake on first I/O or {@code
  * startHandshake()}; by default they check that the server's key is the one pinned for the host
- * they connected to (endpoint identification {@code "AgentWire"}). Thread-safe.
+ * they connected to: endpoint identification is on by default (as {@code "HTTPS"}, which AgentWire
+ * treats like any other non-null algorithm), and setting it to {@code null} accepts any trusted
+ * key. Thread-safe.
  */
 public final class AgentSocketFactory extends SSLSocketFactory {
 

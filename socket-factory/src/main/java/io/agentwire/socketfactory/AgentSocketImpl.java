@@ -40,6 +40,8 @@ import javax.net.ssl.SSLSocket;
  */
 final class AgentSocketImpl extends SSLSocket {
 
+  static final String DEFAULT_IDENTIFICATION = "HTTPS";
+
   private final AgentSocketConfig config;
   private final Socket delegate;
   private final boolean layered;
@@ -101,8 +103,10 @@ final class AgentSocketImpl extends SSLSocket {
     this.enabledProtocols =
         new String[] {config.isRaw() ? AgentSessionImpl.RAW_PROTOCOL : AgentSessionImpl.PROTOCOL};
     this.needClientAuth = !config.anonymousPeers();
-    // Clients check that the server's key is the one pinned for the host they asked for.
-    this.endpointIdentification = clientMode ? "AgentWire" : null;
+    // Clients check that the server's key is the one pinned for the host they asked for. Any
+    // non-null algorithm means that; "HTTPS" is the default so HttpsURLConnection, seeing its own
+    // check done, needs no Noise-aware HostnameVerifier.
+    this.endpointIdentification = clientMode ? DEFAULT_IDENTIFICATION : null;
     if (delegate.isConnected()) {
       connected();
     }
@@ -693,7 +697,7 @@ final class AgentSocketImpl extends SSLSocket {
     }
     if (mode != clientMode) {
       clientMode = mode;
-      endpointIdentification = mode ? "AgentWire" : null;
+      endpointIdentification = mode ? DEFAULT_IDENTIFICATION : null;
     }
   }
 

@@ -170,7 +170,7 @@ public final class AgentWireJsseProvider extends Provider {
               AgentSocketConfig.DEFAULT_SUITES.toArray(new String[0]),
               new String[] {AgentSessionImpl.PROTOCOL});
       p.setNeedClientAuth(true);
-      p.setEndpointIdentificationAlgorithm("AgentWire");
+      p.setEndpointIdentificationAlgorithm(AgentSocketImpl.DEFAULT_IDENTIFICATION);
       return p;
     }
 
