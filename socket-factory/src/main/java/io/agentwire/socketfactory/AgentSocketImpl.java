@@ -359,6 +359,11 @@ final class AgentSocketImpl extends SSLSocket {
   private void write(byte[] b, int off, int len) throws IOException {
     java.util.Objects.checkFromIndexSize(off, len, b.length);
     ensureHandshake();
+    if (!wire.canSend()) {
+      // Not fatal: the connection still carries the peer's data to us.
+      throw new SSLException(
+          session.getCipherSuite() + " is one-way: this side only receives, it cannot write");
+    }
     writeLock.lock();
     try {
       checkUsable();

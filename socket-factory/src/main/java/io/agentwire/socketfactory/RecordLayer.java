@@ -108,6 +108,16 @@ final class RecordLayer {
     }
   }
 
+  /** Whether this side may send (a one-way pattern's responder only receives). */
+  boolean canSend() {
+    try {
+      transport.sendingNonce();
+      return true;
+    } catch (IllegalStateException e) {
+      return false;
+    }
+  }
+
   /** The most application bytes one record carries. */
   int maxContent() {
     return maxContent;
@@ -306,6 +316,9 @@ final class RecordLayer {
       throw failure;
     } catch (GeneralSecurityException e) {
       throw new SSLException("could not decrypt a record: " + e.getMessage(), e);
+    } catch (IllegalStateException e) {
+      throw new SSLProtocolException(
+          "the peer sent a message this pattern does not allow: " + e.getMessage());
     }
     if (raw) {
       plainPos = 0;

@@ -263,6 +263,11 @@ final class WireSession {
     return consumed;
   }
 
+  /** Whether this side may write (false for the responder of a one-way pattern). */
+  boolean canSend() {
+    return records != null && records.canSend();
+  }
+
   /** Seals what the reader queued (DH step replies). Write lock. */
   void wrapControls() throws SSLException {
     if (records == null) {
