@@ -10,12 +10,12 @@ import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.PublicKey;
-import java.security.interfaces.XECPublicKey;
 import java.security.spec.InvalidKeySpecException;
 import java.security.spec.NamedParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.security.spec.XECPublicKeySpec;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 
@@ -100,21 +100,24 @@ public final class AgentKeys {
     }
   }
 
-  /** The raw RFC 7748 encoding of an X25519 public key from any provider. */
+  private static final byte[] X25519_SPKI = HexFormat.of().parseHex("302a300506032b656e032100");
+  private static final byte[] X448_SPKI = HexFormat.of().parseHex("3042300506032b656f033900");
+
+  /**
+   * The raw RFC 7748 encoding of an X25519 (32 bytes) or X448 (56 bytes) public key from any
+   * provider, taken from its SubjectPublicKeyInfo so that no byte of the key is left out.
+   */
   static byte[] raw(PublicKey key) {
-    if (!(key instanceof XECPublicKey)) {
-      try {
-        key = factory().generatePublic(new X509EncodedKeySpec(key.getEncoded()));
-      } catch (InvalidKeySpecException e) {
-        throw new IllegalArgumentException("not an X25519 public key", e);
+    byte[] spki = key.getEncoded();
+    for (byte[] prefix : new byte[][] {X25519_SPKI, X448_SPKI}) {
+      int keyLength = prefix == X25519_SPKI ? 32 : 56;
+      if (spki != null
+          && spki.length == prefix.length + keyLength
+          && Arrays.equals(spki, 0, prefix.length, prefix, 0, prefix.length)) {
+        return Arrays.copyOfRange(spki, prefix.length, spki.length);
       }
     }
-    byte[] be = ((XECPublicKey) key).getU().toByteArray();
-    byte[] le = new byte[32];
-    for (int i = 0; i < 32 && i < be.length; i++) {
-      le[i] = be[be.length - 1 - i];
-    }
-    return le;
+    throw new IllegalArgumentException("not an X25519 or X448 public key");
   }
 
   static PublicKey fromRaw(byte[] raw) throws InvalidKeySpecException {

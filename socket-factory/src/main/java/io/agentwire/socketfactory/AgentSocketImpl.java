@@ -343,7 +343,7 @@ final class AgentSocketImpl extends SSLSocket {
   /** Sends what the reader queued for the peer, if the write lock is free now. */
   private void answerPeer() {
     WireSession w = wire;
-    while (w != null && w.hasControls() && !closed && writeLock.tryLock()) {
+    while (w != null && w.hasControls() && !closed && !outputShutdown && writeLock.tryLock()) {
       try {
         w.wrapControls();
         writeOutbound();

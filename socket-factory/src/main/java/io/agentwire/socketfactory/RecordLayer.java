@@ -64,7 +64,7 @@ final class RecordLayer {
   private long recordsSinceRekey;
   private long bytesSinceRekey;
   private long lastDhStep = System.nanoTime();
-  private boolean closeSent;
+  private volatile boolean closeSent;
 
   // Receiving side (read lock).
   private byte[] plain;
@@ -76,6 +76,7 @@ final class RecordLayer {
   private final Object dhLock = new Object();
   private KeyPair ownShare; // our KEY_SHARE, waiting for the reply
   private boolean replyQueued; // we answered a KEY_SHARE and have not sent the reply yet
+  private boolean switchQueued; // we got our reply and have not sent the KEY_SWITCH yet
   private byte[] awaitingSwitch; // secret for the peer's KEY_SWITCH
   private final ArrayDeque<Control> controls = new ArrayDeque<>();
 
@@ -218,7 +219,7 @@ final class RecordLayer {
   int startDhStep(byte[] out, int pos) throws SSLException {
     synchronized (dhLock) {
       lastDhStep = System.nanoTime();
-      if (ownShare != null || replyQueued || awaitingSwitch != null) {
+      if (ownShare != null || replyQueued || switchQueued || awaitingSwitch != null) {
         return 0; // a step is already under way
       }
       ownShare = generate();
@@ -249,6 +250,8 @@ final class RecordLayer {
         written += seal(c.type, c.content, 0, c.content.length, out, pos + written);
         if (c.type == KEY_SHARE_REPLY) {
           replyQueued = false;
+        } else if (c.type == KEY_SWITCH) {
+          switchQueued = false;
         }
       }
       if (c.ratchetAfter != null) {
@@ -272,8 +275,10 @@ final class RecordLayer {
     if (closeSent || raw) {
       return 0;
     }
-    closeSent = true;
-    return seal(CLOSE, NOTHING, 0, 0, out, pos);
+    synchronized (dhLock) {
+      closeSent = true;
+      return seal(CLOSE, NOTHING, 0, 0, out, pos);
+    }
   }
 
   boolean closeSent() {
@@ -384,6 +389,9 @@ final class RecordLayer {
 
   private void onKeyShare(byte[] peerShare) throws SSLException {
     synchronized (dhLock) {
+      if (closeSent) {
+        return; // we send nothing more, so there is no sending key to renew
+      }
       if (ownShare != null) {
         if (client) {
           return; // both started a step at once: the client's wins, the server answers it
@@ -420,6 +428,11 @@ final class RecordLayer {
       } catch (GeneralSecurityException e) {
         throw new SSLException("DH step failed: " + e.getMessage(), e);
       }
+      if (closeSent) {
+        Arrays.fill(secret, (byte) 0); // our direction is closed: no switch to announce
+        return;
+      }
+      switchQueued = true;
       controls.add(new Control(KEY_SWITCH, NOTHING, secret));
     }
   }

@@ -67,6 +67,16 @@ final class WireSession {
   /** Starts the handshake; a client leaves its first frame in the outbound buffer. */
   void beginHandshake() throws SSLException {
     handshaker.start(this::appendFrame);
+    enterTransportIfDone(); // a one-way initiator is done after its only message
+  }
+
+  private void enterTransportIfDone() {
+    if (records == null && handshaker.isComplete()) {
+      records = new RecordLayer(handshaker.transport(), config, client);
+      if (config.isRaw()) {
+        records.preload(handshaker.takeRawPayloads());
+      }
+    }
   }
 
   boolean isHandshakeComplete() {
@@ -184,12 +194,7 @@ final class WireSession {
         alertAfterRefusal(e);
         throw e;
       }
-      if (handshaker.isComplete()) {
-        records = new RecordLayer(handshaker.transport(), config, client);
-        if (config.isRaw()) {
-          records.preload(handshaker.takeRawPayloads());
-        }
-      }
+      enterTransportIfDone();
       return Event.HANDSHAKE;
     }
     switch (records.open(in, body, length)) {
@@ -294,6 +299,7 @@ final class WireSession {
     if (records == null) {
       return;
     }
+    wrapControls(); // replies the peer waits for go out before our close
     ensureOutbound(3 * records.maxControlFrame());
     outLength += records.sealClose(out, outLength);
   }
