@@ -303,12 +303,18 @@ final class RecordLayer {
    * authentication and changes no state.
    */
   Opened open(byte[] in, int off, int len) throws SSLException {
-    if (plain == null) {
-      plain = new byte[NoiseTransport.MAX_PLAINTEXT];
-    }
     if (len < TAG) {
       throw new SSLProtocolException(
           "a record of " + len + " bytes is shorter than its " + TAG + "-byte tag");
+    }
+    if (plain == null || plain.length < len - TAG) {
+      // Grows to the largest record seen, so a connection of small messages stays small.
+      plain =
+          new byte
+              [Math.max(
+                  len - TAG,
+                  Math.min(
+                      2 * (plain == null ? 512 : plain.length), NoiseTransport.MAX_PLAINTEXT))];
     }
     int ptLen;
     try {
