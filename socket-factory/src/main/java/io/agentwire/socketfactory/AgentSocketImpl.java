@@ -41,6 +41,7 @@ import javax.net.ssl.SSLSocket;
 final class AgentSocketImpl extends SSLSocket {
 
   static final String DEFAULT_IDENTIFICATION = "HTTPS";
+  private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final AgentSocketConfig config;
   private final Socket delegate;
@@ -421,6 +422,13 @@ final class AgentSocketImpl extends SSLSocket {
     } else {
       io = new SSLException("internal error: " + e, e);
     }
+    IOException earlier = failure;
+    if (earlier != null && earlier != io) {
+      // Another thread failed first; report that cause, not the close it led to.
+      SSLException again = new SSLException("the connection failed: " + earlier.getMessage());
+      again.initCause(earlier);
+      return again;
+    }
     if (closed && !(io instanceof SSLException)) {
       return new SocketException("Socket closed");
     }
@@ -455,7 +463,9 @@ final class AgentSocketImpl extends SSLSocket {
     if (closed) {
       return;
     }
-    if (handshakeDone && failure == null && !outputShutdown && writeLock.tryLock()) {
+    boolean established = handshakeDone && failure == null;
+    closed = true; // first: a reader blocked now reports the close, not the peer's answer to it
+    if (established && !outputShutdown && writeLock.tryLock()) {
       try {
         wire.wrapClose();
         writeOutbound();
@@ -465,11 +475,58 @@ final class AgentSocketImpl extends SSLSocket {
         writeLock.unlock();
       }
     }
-    closed = true;
     try {
+      if (established) {
+        linger();
+      }
       closeDelegate();
     } finally {
       wipeIfIdle();
+    }
+  }
+
+  /**
+   * Closing a TCP socket with unread input makes the kernel reset the connection, and a reset
+   * destroys data the peer has not read yet. A DH step we started (or answered) makes the peer send
+   * one more record, so wait a bounded time for it, then discard whatever has arrived.
+   */
+  private void linger() {
+    if ((layered && !autoClose) || rawIn == null || !readLock.tryLock()) {
+      return;
+    }
+    try {
+      WireSession w = wire;
+      byte[] sink = new byte[4096];
+      long deadline = System.nanoTime() + LINGER_NANOS;
+      while (w.awaitsPeerControl() && !w.closeReceived()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        if (w.plainAvailable() > 0) {
+          w.readPlain(sink, 0, sink.length); // data the application chose not to read
+          continue;
+        }
+        if (w.unwrap() == WireSession.Event.NEED_INPUT) {
+          delegate.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+          int space = w.inboundSpace();
+          int n = rawIn.read(w.inboundArray(), w.inboundOffset(), space);
+          if (n < 0) {
+            break;
+          }
+          w.inboundFilled(n);
+        }
+      }
+      int available;
+      while ((available = rawIn.available()) > 0) {
+        if (rawIn.read(sink, 0, Math.min(available, sink.length)) < 0) {
+          break;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Closing anyway; lingering is a courtesy to the peer.
+    } finally {
+      readLock.unlock();
     }
   }
 

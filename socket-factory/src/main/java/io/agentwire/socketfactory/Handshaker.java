@@ -173,6 +173,12 @@ final class Handshaker {
         default:
           throw new SSLProtocolException("unexpected frame: the handshake is " + stage);
       }
+    } catch (SSLProtocolException e) {
+      // During the handshake every failure is a handshake failure, so callers catch one type.
+      fail();
+      SSLHandshakeException failure = new SSLHandshakeException(e.getMessage());
+      failure.initCause(e);
+      throw failure;
     } catch (SSLException e) {
       fail();
       throw e;
@@ -181,7 +187,10 @@ final class Handshaker {
       throw handshakeFailure("handshake message rejected", e);
     } catch (RuntimeException e) {
       fail();
-      throw new SSLProtocolException("malformed handshake: " + e.getMessage());
+      SSLHandshakeException failure =
+          new SSLHandshakeException("malformed handshake: " + e.getMessage());
+      failure.initCause(e);
+      throw failure;
     }
   }
 
@@ -301,7 +310,11 @@ final class Handshaker {
     }
     if (reason == REJECT_VERSION) {
       return new SSLHandshakeException(
-          "the server speaks AgentWire version " + version + "; this client speaks " + VERSION);
+          "the server speaks AgentWire version "
+              + version
+              + "; this client speaks "
+              + VERSION
+              + (version == VERSION ? " (so our hello was altered on the way)" : ""));
     }
     return new SSLHandshakeException(
         "the server refused "

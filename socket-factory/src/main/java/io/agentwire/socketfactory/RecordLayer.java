@@ -230,6 +230,13 @@ final class RecordLayer {
     }
   }
 
+  /** Whether a DH step leaves the peer owing us a record (its reply or its switch). */
+  boolean awaitsPeerControl() {
+    synchronized (dhLock) {
+      return ownShare != null || awaitingSwitch != null;
+    }
+  }
+
   /** Whether the reader has queued control records for the writer. */
   boolean hasControls() {
     synchronized (dhLock) {

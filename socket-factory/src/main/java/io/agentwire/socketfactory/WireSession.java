@@ -176,7 +176,8 @@ final class WireSession {
       checkFirstFrame(length);
     }
     if (length == 0) {
-      throw new SSLProtocolException("an empty frame: every frame carries a Noise message");
+      String what = "an empty frame: every frame carries a Noise message";
+      throw records == null ? new SSLHandshakeException(what) : new SSLProtocolException(what);
     }
     if (buffered - LENGTH_BYTES < length) {
       return Event.NEED_INPUT;
@@ -242,6 +243,10 @@ final class WireSession {
 
   int readPlain(byte[] b, int off, int len) {
     return records.readPlain(b, off, len);
+  }
+
+  boolean awaitsPeerControl() {
+    return records != null && records.awaitsPeerControl();
   }
 
   boolean closeReceived() {
