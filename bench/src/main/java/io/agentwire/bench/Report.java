@@ -3,8 +3,10 @@ package io.agentwire.bench;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -15,7 +17,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs the benchmarks and prints Markdown tables with each result beside its alternatives and the
  * ratios. Arguments: {@code --quick} (shorter runs, wider error), {@code --noise} (AgentWire vs
  * noise-java and the JDK; the default), {@code --native} (the backends side by side), {@code
- * --all}.
+ * --sockets} (secure sockets on loopback: time per new connection and bulk MB/s, one column per
+ * {@link SocketStack}), {@code --all}.
  */
 public final class Report {
 
@@ -25,7 +28,9 @@ public final class Report {
     List<String> a = List.of(args);
     boolean quick = a.contains("--quick");
     boolean all = a.contains("--all");
-    boolean nativeOnly = a.contains("--native");
+    boolean nativeAccel = all || a.contains("--native");
+    boolean sockets = all || a.contains("--sockets");
+    boolean noise = all || a.contains("--noise") || (!nativeAccel && !sockets);
     ChainedOptionsBuilder opts =
         new OptionsBuilder()
             .forks(1)
@@ -36,12 +41,15 @@ public final class Report {
             .warmupTime(TimeValue.seconds(1))
             .measurementIterations(quick ? 3 : 5)
             .measurementTime(TimeValue.seconds(1));
-    if (all || !nativeOnly) {
+    if (noise) {
       opts.include(HandshakeBench.class.getName()).include(TransportBench.class.getName());
     }
-    if (all || nativeOnly) {
+    if (nativeAccel) {
       opts.include("io.agentwire.nativeaccel.BackendBench")
           .include(NativeHandshakeBench.class.getName());
+    }
+    if (sockets) {
+      opts.include(ConnectionBench.class.getName()).include(BulkBench.class.getName());
     }
     Collection<RunResult> results = new Runner(opts.build()).run();
     System.out.println();
@@ -52,11 +60,14 @@ public final class Report {
             + Runtime.version()
             + "; agentwire.native="
             + System.getProperty("agentwire.native", "auto"));
-    if (all || !nativeOnly) {
+    if (noise) {
       noiseTable(results);
     }
-    if (all || nativeOnly) {
+    if (nativeAccel) {
       backendTable(results);
+    }
+    if (sockets) {
+      socketsTable(results);
     }
   }
 
@@ -154,6 +165,67 @@ public final class Report {
           ratio(handshakes.get("xxAuto"), handshakes.get("xxPureJava")));
     }
     extra.forEach(System.out::println);
+  }
+
+  /**
+   * One row per benchmark and AEAD, one column per socket stack (TLS first, then the others in the
+   * order their results came), then each other stack's speed relative to TLS (above 1: faster).
+   */
+  private static void socketsTable(Collection<RunResult> results) {
+    Map<String, Map<String, double[]>> rows = new LinkedHashMap<>();
+    Set<String> stacks = new LinkedHashSet<>(List.of(SocketStack.TLS13));
+    for (RunResult r : results) {
+      String cls = className(r);
+      if (!cls.equals("ConnectionBench") && !cls.equals("BulkBench")) {
+        continue;
+      }
+      var params = r.getParams();
+      String key =
+          cls.equals("ConnectionBench")
+              ? "new connection (mutual auth, 1-byte echo) " + params.getParam("aead")
+              : BulkBench.CHUNK / 1024 + " KiB writes " + params.getParam("aead");
+      stacks.add(params.getParam("stack"));
+      rows.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(params.getParam("stack"), score(r));
+    }
+    List<String> others = new ArrayList<>(stacks);
+    others.remove(SocketStack.TLS13);
+    StringBuilder header = new StringBuilder("| benchmark |");
+    StringBuilder rule = new StringBuilder("|---|");
+    for (String stack : stacks) {
+      header.append(' ').append(stack).append(" |");
+      rule.append("---|");
+    }
+    for (String stack : others) {
+      header.append(' ').append(stack).append(" vs ").append(SocketStack.TLS13).append(" |");
+      rule.append("---|");
+    }
+    System.out.println();
+    System.out.println(header);
+    System.out.println(rule);
+    for (var e : rows.entrySet()) {
+      Map<String, double[]> m = e.getValue();
+      boolean perConnection = e.getKey().startsWith("new connection");
+      StringBuilder row = new StringBuilder("| " + e.getKey() + " |");
+      for (String stack : stacks) {
+        row.append(' ')
+            .append(
+                perConnection ? milliseconds(m.get(stack)) : cell(m.get(stack), BulkBench.CHUNK))
+            .append(" |");
+      }
+      for (String stack : others) {
+        row.append(' ')
+            .append(
+                perConnection
+                    ? ratio(m.get(SocketStack.TLS13), m.get(stack))
+                    : ratio(m.get(stack), m.get(SocketStack.TLS13)))
+            .append(" |");
+      }
+      System.out.println(row);
+    }
+  }
+
+  private static String milliseconds(double[] v) {
+    return v == null ? "-" : String.format("%.3f ms ±%.0f%%", v[0], 100 * v[1] / v[0]);
   }
 
   private static double[] score(RunResult r) {
