@@ -38,7 +38,7 @@ public class BulkBench {
   public static final int CHUNKS = 256;
 
   /** The implementation under test; see {@link SocketStack#open}. */
-  @Param({SocketStack.TLS13})
+  @Param({SocketStack.TLS13, SocketStack.AGENTWIRE, SocketStack.AGENTWIRE_JAVA})
   public String stack;
 
   /** The AEAD the connection negotiates: both of Noise's, so that every stack has them. */

@@ -29,7 +29,12 @@ import org.openjdk.jmh.annotations.TearDown;
 public class ConnectionBench {
 
   /** The implementation under test; see {@link SocketStack#open}. */
-  @Param({SocketStack.TLS13})
+  @Param({
+    SocketStack.TLS13,
+    SocketStack.AGENTWIRE,
+    SocketStack.AGENTWIRE_JAVA,
+    SocketStack.AGENTWIRE_IK
+  })
   public String stack;
 
   /** The AEAD the connection negotiates (TLS: {@code TLS_AES_256_GCM_SHA384}). */

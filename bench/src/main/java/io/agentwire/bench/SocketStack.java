@@ -1,5 +1,6 @@
 package io.agentwire.bench;
 
+import java.util.List;
 import javax.net.ServerSocketFactory;
 import javax.net.SocketFactory;
 
@@ -16,6 +17,15 @@ public interface SocketStack {
    * The SunJSSE TLS 1.3 stack, mutual authentication with P-256 certificates ({@link TlsPeers}).
    */
   String TLS13 = "tls13";
+
+  /** AgentWire sockets, Noise XX, with libsodium (the run fails if it cannot load). */
+  String AGENTWIRE = "agentwire";
+
+  /** AgentWire sockets, Noise XX, pure Java ({@code agentwire.native=off}). */
+  String AGENTWIRE_JAVA = "agentwire-java";
+
+  /** AgentWire sockets, Noise IK (the client has pinned the server's key), with libsodium. */
+  String AGENTWIRE_IK = "agentwire-ik";
 
   /** Server sockets: the listening end of {@link LoopbackServer}. */
   ServerSocketFactory serverSocketFactory();
@@ -37,8 +47,15 @@ public interface SocketStack {
   static SocketStack open(String name, String aead) throws Exception {
     return switch (name) {
       case TLS13 -> TlsPeers.create(TlsPeers.suiteFor(aead), false);
+      case AGENTWIRE -> AgentWirePeers.create(aead, "XX", true);
+      case AGENTWIRE_JAVA -> AgentWirePeers.create(aead, "XX", false);
+      case AGENTWIRE_IK -> AgentWirePeers.create(aead, "IK", true);
       default ->
-          throw new IllegalArgumentException("Unknown socket stack " + name + "; known: " + TLS13);
+          throw new IllegalArgumentException(
+              "Unknown socket stack "
+                  + name
+                  + "; known: "
+                  + List.of(TLS13, AGENTWIRE, AGENTWIRE_JAVA, AGENTWIRE_IK));
     };
   }
 }
