@@ -32,7 +32,7 @@ public final class AgentServerSocketFactory extends SSLServerSocketFactory {
 
   @Override
   public String[] getSupportedCipherSuites() {
-    return config.isRaw() ? getDefaultCipherSuites() : Suites.SUPPORTED.toArray(new String[0]);
+    return Suites.supported(config);
   }
 
   @Override

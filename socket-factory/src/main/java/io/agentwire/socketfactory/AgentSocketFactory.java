@@ -37,7 +37,7 @@ public final class AgentSocketFactory extends SSLSocketFactory {
 
   @Override
   public String[] getSupportedCipherSuites() {
-    return config.isRaw() ? getDefaultCipherSuites() : Suites.SUPPORTED.toArray(new String[0]);
+    return Suites.supported(config);
   }
 
   @Override

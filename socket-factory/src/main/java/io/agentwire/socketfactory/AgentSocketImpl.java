@@ -11,8 +11,6 @@ import java.net.SocketException;
 import java.net.SocketOption;
 import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,8 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.HandshakeCompletedEvent;
 import javax.net.ssl.HandshakeCompletedListener;
-import javax.net.ssl.SNIMatcher;
-import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
@@ -69,15 +65,7 @@ final class AgentSocketImpl extends SSLSocket {
   private InputStream rawIn;
   private OutputStream rawOut;
 
-  // SSLParameters state.
-  private volatile List<String> enabledSuites;
-  private volatile String[] enabledProtocols;
-  private volatile boolean needClientAuth;
-  private volatile boolean wantClientAuth;
-  private volatile String endpointIdentification;
-  private volatile List<SNIServerName> serverNames = Collections.emptyList();
-  private volatile java.util.Collection<SNIMatcher> sniMatchers = Collections.emptyList();
-  private volatile String[] applicationProtocols = new String[0];
+  private final SocketParameters parameters;
   private volatile boolean enableSessionCreation = true;
 
   /**
@@ -100,17 +88,19 @@ final class AgentSocketImpl extends SSLSocket {
     this.layered = layered;
     this.autoClose = autoClose;
     this.clientMode = clientMode;
-    this.enabledSuites = config.cipherSuites();
-    this.enabledProtocols =
-        new String[] {config.isRaw() ? AgentSessionImpl.RAW_PROTOCOL : AgentSessionImpl.PROTOCOL};
-    this.needClientAuth = !config.anonymousPeers();
     // Clients check that the server's key is the one pinned for the host they asked for. Any
     // non-null algorithm means that; "HTTPS" is the default so HttpsURLConnection, seeing its own
     // check done, needs no Noise-aware HostnameVerifier.
-    this.endpointIdentification = clientMode ? DEFAULT_IDENTIFICATION : null;
+    this.parameters = new SocketParameters(config, clientMode ? DEFAULT_IDENTIFICATION : null);
     if (delegate.isConnected()) {
       connected();
     }
+  }
+
+  /** Takes the settings of the server socket that accepted it. */
+  void inherit(SocketParameters serverParameters) {
+    parameters.set(serverParameters.get());
+    parameters.setEndpointIdentification(clientMode ? DEFAULT_IDENTIFICATION : null);
   }
 
   /** A server socket layered over a connection whose first bytes were already read. */
@@ -185,9 +175,9 @@ final class AgentSocketImpl extends SSLSocket {
             config,
             client,
             client ? peerHost : null,
-            client && endpointIdentification != null,
-            enabledSuites,
-            client ? !config.anonymousPeers() : needClientAuth);
+            client && parameters.endpointIdentification() != null,
+            parameters.suites(),
+            client ? !config.anonymousPeers() : parameters.needClientAuth());
     wire = w;
     if (consumedInput != null) {
       w.feed(consumedInput, 0, consumedInput.length);
@@ -688,56 +678,32 @@ final class AgentSocketImpl extends SSLSocket {
 
   @Override
   public String[] getSupportedCipherSuites() {
-    return config.isRaw()
-        ? config.cipherSuites().toArray(new String[0])
-        : Suites.SUPPORTED.toArray(new String[0]);
+    return Suites.supported(config);
   }
 
   @Override
   public String[] getEnabledCipherSuites() {
-    return enabledSuites.toArray(new String[0]);
+    return parameters.suites().toArray(new String[0]);
   }
 
   @Override
   public void setEnabledCipherSuites(String[] suites) {
-    enabledSuites = validateSuites(config, suites);
-  }
-
-  static List<String> validateSuites(AgentSocketConfig config, String[] suites) {
-    if (suites == null || suites.length == 0) {
-      throw new IllegalArgumentException("no cipher suites");
-    }
-    for (String s : suites) {
-      if (config.isRaw() && !config.cipherSuites().contains(s)) {
-        throw new IllegalArgumentException(
-            "raw mode runs only " + config.cipherSuites().get(0) + ", not " + s);
-      }
-      Suites.check(s, config.isRaw());
-      if (Suites.needsPsk(s) && !config.hasPsk()) {
-        throw new IllegalArgumentException(s + " needs a PSK, and none is configured");
-      }
-    }
-    return List.of(suites);
+    parameters.setSuites(suites);
   }
 
   @Override
   public String[] getSupportedProtocols() {
-    return new String[] {AgentSessionImpl.PROTOCOL, AgentSessionImpl.RAW_PROTOCOL};
+    return SocketParameters.supportedProtocols();
   }
 
   @Override
   public String[] getEnabledProtocols() {
-    return enabledProtocols.clone();
+    return new String[] {parameters.protocol()};
   }
 
   @Override
   public void setEnabledProtocols(String[] protocols) {
-    String mine = config.isRaw() ? AgentSessionImpl.RAW_PROTOCOL : AgentSessionImpl.PROTOCOL;
-    if (protocols == null || !Arrays.asList(protocols).contains(mine)) {
-      throw new IllegalArgumentException(
-          "this socket speaks " + mine + "; enabled protocols must include it");
-    }
-    enabledProtocols = new String[] {mine};
+    parameters.setProtocols(protocols);
   }
 
   @Override
@@ -759,7 +725,7 @@ final class AgentSocketImpl extends SSLSocket {
     }
     if (mode != clientMode) {
       clientMode = mode;
-      endpointIdentification = mode ? DEFAULT_IDENTIFICATION : null;
+      parameters.setEndpointIdentification(mode ? DEFAULT_IDENTIFICATION : null);
     }
   }
 
@@ -770,24 +736,22 @@ final class AgentSocketImpl extends SSLSocket {
 
   @Override
   public void setNeedClientAuth(boolean need) {
-    needClientAuth = need;
-    wantClientAuth = false;
+    parameters.setNeedClientAuth(need);
   }
 
   @Override
   public boolean getNeedClientAuth() {
-    return needClientAuth;
+    return parameters.needClientAuth();
   }
 
   @Override
   public void setWantClientAuth(boolean want) {
-    wantClientAuth = want;
-    needClientAuth = false;
+    parameters.setWantClientAuth(want);
   }
 
   @Override
   public boolean getWantClientAuth() {
-    return wantClientAuth;
+    return parameters.wantClientAuth();
   }
 
   @Override
@@ -802,44 +766,12 @@ final class AgentSocketImpl extends SSLSocket {
 
   @Override
   public SSLParameters getSSLParameters() {
-    SSLParameters p = new SSLParameters(getEnabledCipherSuites(), getEnabledProtocols());
-    if (needClientAuth) {
-      p.setNeedClientAuth(true);
-    } else if (wantClientAuth) {
-      p.setWantClientAuth(true);
-    }
-    p.setEndpointIdentificationAlgorithm(endpointIdentification);
-    p.setServerNames(serverNames);
-    p.setSNIMatchers(sniMatchers);
-    p.setApplicationProtocols(applicationProtocols.clone());
-    p.setUseCipherSuitesOrder(true);
-    return p;
+    return parameters.get();
   }
 
   @Override
   public void setSSLParameters(SSLParameters p) {
-    if (p.getCipherSuites() != null) {
-      setEnabledCipherSuites(p.getCipherSuites());
-    }
-    if (p.getProtocols() != null) {
-      setEnabledProtocols(p.getProtocols());
-    }
-    if (p.getNeedClientAuth()) {
-      setNeedClientAuth(true);
-    } else if (p.getWantClientAuth()) {
-      setWantClientAuth(true);
-    } else {
-      needClientAuth = false;
-      wantClientAuth = false;
-    }
-    endpointIdentification = p.getEndpointIdentificationAlgorithm();
-    if (p.getServerNames() != null) {
-      serverNames = List.copyOf(p.getServerNames());
-    }
-    if (p.getSNIMatchers() != null) {
-      sniMatchers = List.copyOf(p.getSNIMatchers());
-    }
-    applicationProtocols = p.getApplicationProtocols().clone();
+    parameters.set(p);
   }
 
   // ------------------------------------------------------------------ plain Socket surface

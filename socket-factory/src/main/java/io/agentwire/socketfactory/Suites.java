@@ -38,6 +38,11 @@ final class Suites {
     return List.copyOf(all);
   }
 
+  /** What a socket built from {@code config} can be asked to run. */
+  static String[] supported(AgentSocketConfig config) {
+    return (config.isRaw() ? config.cipherSuites() : SUPPORTED).toArray(new String[0]);
+  }
+
   /**
    * @throws IllegalArgumentException if {@code name} is not a Noise name this layer can run
    */
