@@ -61,6 +61,7 @@ final class AgentSocketImpl extends SSLSocket {
   private volatile boolean closed;
   private volatile boolean inputShutdown;
   private volatile boolean outputShutdown;
+  private volatile boolean wipePending;
   private volatile int soTimeout;
   private InputStream rawIn;
   private OutputStream rawOut;
@@ -92,6 +93,12 @@ final class AgentSocketImpl extends SSLSocket {
     // non-null algorithm means that; "HTTPS" is the default so HttpsURLConnection, seeing its own
     // check done, needs no Noise-aware HostnameVerifier.
     this.parameters = new SocketParameters(config, clientMode ? DEFAULT_IDENTIFICATION : null);
+    try {
+      // A layered socket keeps the read timeout its owner set on the plain socket.
+      this.soTimeout = delegate.getSoTimeout();
+    } catch (SocketException e) {
+      // closed already; the first I/O reports it
+    }
     if (delegate.isConnected()) {
       connected();
     }
@@ -153,6 +160,7 @@ final class AgentSocketImpl extends SSLSocket {
       }
     } finally {
       handshakeLock.unlock();
+      leave();
     }
     HandshakeCompletedEvent event = new HandshakeCompletedEvent(this, session);
     for (HandshakeCompletedListener l : listeners) {
@@ -177,7 +185,10 @@ final class AgentSocketImpl extends SSLSocket {
             client ? peerHost : null,
             client && parameters.endpointIdentification() != null,
             parameters.suites(),
-            client ? !config.anonymousPeers() : parameters.needClientAuth());
+            // JSSE settings may tighten the configuration's client authentication, never loosen it.
+            client
+                ? !config.anonymousPeers()
+                : !config.anonymousPeers() || parameters.needClientAuth());
     wire = w;
     if (consumedInput != null) {
       w.feed(consumedInput, 0, consumedInput.length);
@@ -305,6 +316,7 @@ final class AgentSocketImpl extends SSLSocket {
     } finally {
       readLock.unlock();
       answerPeer();
+      leave();
     }
   }
 
@@ -331,6 +343,15 @@ final class AgentSocketImpl extends SSLSocket {
                 : "without an AgentWire close record; the data may be incomplete"));
   }
 
+  /**
+   * Called after releasing the read or write lock: finishes a wipe a concurrent close asked for.
+   */
+  private void leave() {
+    if (wipePending && closed) {
+      wipeIfIdle();
+    }
+  }
+
   /** Sends what the reader queued for the peer, if the write lock is free now. */
   private void answerPeer() {
     WireSession w = wire;
@@ -350,6 +371,7 @@ final class AgentSocketImpl extends SSLSocket {
   private void write(byte[] b, int off, int len) throws IOException {
     java.util.Objects.checkFromIndexSize(off, len, b.length);
     ensureHandshake();
+    checkUsable();
     if (!wire.canSend()) {
       // Not fatal: the connection still carries the peer's data to us.
       throw new SSLException(
@@ -374,6 +396,7 @@ final class AgentSocketImpl extends SSLSocket {
     } finally {
       writeLock.unlock();
       answerPeer();
+      leave();
     }
   }
 
@@ -420,6 +443,7 @@ final class AgentSocketImpl extends SSLSocket {
       return again;
     }
     if (closed && !(io instanceof SSLException)) {
+      wipeIfIdle();
       return new SocketException("Socket closed");
     }
     if (failure == null) {
@@ -459,8 +483,8 @@ final class AgentSocketImpl extends SSLSocket {
       try {
         wire.wrapClose();
         writeOutbound();
-      } catch (IOException e) {
-        // The peer is gone; closing is all that is left.
+      } catch (IOException | RuntimeException e) {
+        // The peer is gone, or a failing reader wiped the keys; closing is all that is left.
       } finally {
         writeLock.unlock();
       }
@@ -526,7 +550,12 @@ final class AgentSocketImpl extends SSLSocket {
     }
   }
 
+  /**
+   * Wipes the keys once no thread is inside the protocol core. When a reader or writer still is, it
+   * wipes them itself on the way out ({@link #leave()}).
+   */
   private void wipeIfIdle() {
+    wipePending = true;
     WireSession w = wire;
     if (w == null) {
       return;
@@ -536,6 +565,7 @@ final class AgentSocketImpl extends SSLSocket {
         if (writeLock.tryLock()) {
           try {
             w.destroy();
+            wipePending = false;
           } finally {
             writeLock.unlock();
           }

@@ -200,6 +200,9 @@ final class Handshaker {
       throw new SSLHandshakeException("the peer is not an AgentWire client (no 'AW' hello)");
     }
     int version = buf[off + 2] & 0xff;
+    if (version == VERSION && buf[off + 3] != 0) {
+      throw new SSLHandshakeException("unknown AgentWire hello flags " + (buf[off + 3] & 0xff));
+    }
     if (version != VERSION) {
       sendReject(out, REJECT_VERSION);
       throw new SSLHandshakeException(
@@ -228,7 +231,7 @@ final class Handshaker {
     helloBody = Arrays.copyOfRange(buf, off, off + len);
     hs = newHandshake(p, NoiseRole.RESPONDER, null);
     hs.setPrologue(concat(PROLOGUE_INITIAL, Arrays.copyOfRange(buf, off, off + headerLength)));
-    String fallback = Suites.fallbackFor(p);
+    String fallback = Suites.fallbackFor(p, suites);
     try {
       readMessage(buf, off + headerLength, len - headerLength);
     } catch (AEADBadTagException e) {
@@ -277,13 +280,14 @@ final class Handshaker {
       }
       int nameLength = buf[off + 1] & 0xff;
       String name = new String(buf, off + 2, nameLength, StandardCharsets.US_ASCII);
-      String expected = Suites.fallbackFor(hs.getProtocol());
+      String expected = Suites.fallbackFor(hs.getProtocol(), suites);
       if (!name.equals(expected)) {
         throw new SSLHandshakeException(
             "the server fell back to "
                 + printable(name)
                 + ", which does not follow "
-                + hs.getProtocolName());
+                + hs.getProtocolName()
+                + (expected == null ? " here (fallback needs the matching XX suite enabled)" : ""));
       }
       hs = hs.fallback(name);
       hs.setPrologue(fallbackPrologue(Arrays.copyOfRange(buf, off, off + 2 + nameLength)));

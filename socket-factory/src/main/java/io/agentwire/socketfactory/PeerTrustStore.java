@@ -28,6 +28,9 @@ public final class PeerTrustStore implements PeerVerifier {
 
   private static final long MAX_FILE = 4L * 1024 * 1024;
 
+  /** Trust on first use stops here, so strangers cannot grow the file without bound. */
+  static final int MAX_ENTRIES = 10_000;
+
   private final Path file;
   private final boolean trustOnFirstUse;
   private final Map<String, PublicKey> pinned = new LinkedHashMap<>();
@@ -65,7 +68,7 @@ public final class PeerTrustStore implements PeerVerifier {
               file + " line " + (i + 1) + ": expected '<name> <base64 X25519 key>'");
         }
         try {
-          store.pinned.put(parts[0], AgentKeys.parsePublicKey(parts[1]));
+          store.pinned.put(normalize(parts[0]), AgentKeys.parsePublicKey(parts[1]));
         } catch (InvalidKeySpecException e) {
           throw new IOException(file + " line " + (i + 1) + ": " + e.getMessage(), e);
         }
@@ -76,7 +79,7 @@ public final class PeerTrustStore implements PeerVerifier {
 
   /** The key pinned for {@code name}. */
   public synchronized Optional<PublicKey> pinned(String name) {
-    return Optional.ofNullable(pinned.get(name));
+    return Optional.ofNullable(pinned.get(normalize(name)));
   }
 
   /** Pins {@code key} for {@code name}, replacing any earlier key, and saves the file. */
@@ -84,7 +87,7 @@ public final class PeerTrustStore implements PeerVerifier {
     if (name.isEmpty() || name.matches(".*[\\s#].*")) {
       throw new IllegalArgumentException("a peer name has no spaces or '#': '" + name + "'");
     }
-    pinned.put(name, key);
+    pinned.put(normalize(name), key);
     save();
   }
 
@@ -126,6 +129,7 @@ public final class PeerTrustStore implements PeerVerifier {
       recordFirstUse(generated, key);
       return generated;
     }
+    peer = normalize(peer);
     PublicKey expected = pinned.get(peer);
     if (expected == null) {
       if (!trustOnFirstUse) {
@@ -149,6 +153,16 @@ public final class PeerTrustStore implements PeerVerifier {
   }
 
   private void recordFirstUse(String name, PublicKey key) throws PeerVerificationException {
+    if (pinned.size() >= MAX_ENTRIES) {
+      throw new PeerVerificationException(
+          "trust on first use is full ("
+              + MAX_ENTRIES
+              + " keys); refusing "
+              + AgentKeys.fingerprint(key)
+              + " for "
+              + name
+              + ": pin keys explicitly");
+    }
     try {
       pin(name, key);
     } catch (IOException e) {
@@ -160,6 +174,23 @@ public final class PeerTrustStore implements PeerVerifier {
     }
   }
 
+  /**
+   * Host names compare as DNS does: without case, without a trailing dot, internationalized names
+   * in their ASCII form. Other agent names are only lower-cased.
+   */
+  static String normalize(String name) {
+    String n = name.strip();
+    while (n.endsWith(".") && n.length() > 1) {
+      n = n.substring(0, n.length() - 1);
+    }
+    try {
+      n = java.net.IDN.toASCII(n, java.net.IDN.ALLOW_UNASSIGNED);
+    } catch (IllegalArgumentException e) {
+      // not a host name; keep it as given
+    }
+    return n.toLowerCase(java.util.Locale.ROOT);
+  }
+
   private void save() throws IOException {
     if (file == null) {
       return;
@@ -167,6 +198,9 @@ public final class PeerTrustStore implements PeerVerifier {
     StringBuilder sb = new StringBuilder("# AgentWire pinned peer keys: <name> <X25519 key>\n");
     for (Map.Entry<String, PublicKey> e : pinned.entrySet()) {
       sb.append(e.getKey()).append(' ').append(AgentKeys.toBase64(e.getValue())).append('\n');
+    }
+    if (sb.length() > MAX_FILE) {
+      throw new IOException(file + " would exceed " + MAX_FILE + " bytes");
     }
     Path dir = file.toAbsolutePath().getParent();
     Path tmp = Files.createTempFile(dir, ".agentwire-trust", ".tmp");

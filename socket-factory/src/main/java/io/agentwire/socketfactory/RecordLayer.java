@@ -111,12 +111,7 @@ final class RecordLayer {
 
   /** Whether this side may send (a one-way pattern's responder only receives). */
   boolean canSend() {
-    try {
-      transport.sendingNonce();
-      return true;
-    } catch (IllegalStateException e) {
-      return false;
-    }
+    return !transport.protocol().isOneWay() || client;
   }
 
   /** The most application bytes one record carries. */
@@ -416,11 +411,14 @@ final class RecordLayer {
         throw new SSLProtocolException("a DH step started before the previous one finished");
       }
       KeyPair mine = generate();
-      byte[] secret = agree(mine, peerShare);
-      awaitingSwitch = secret.clone();
-      replyQueued = true;
-      controls.add(new Control(KEY_SHARE_REPLY, rawPublic(mine.getPublic()), secret));
-      destroy(mine);
+      try {
+        byte[] secret = agree(mine, peerShare);
+        awaitingSwitch = secret.clone();
+        replyQueued = true;
+        controls.add(new Control(KEY_SHARE_REPLY, rawPublic(mine.getPublic()), secret));
+      } finally {
+        destroy(mine);
+      }
     }
   }
 

@@ -14,6 +14,9 @@ final class Suites {
   private static final String[] INTERACTIVE = {
     "NN", "NK", "NX", "XN", "XK", "XX", "KN", "KK", "KX", "IN", "IK", "IX"
   };
+  private static final java.util.regex.Pattern FUNDAMENTAL =
+      java.util.regex.Pattern.compile(
+          "(N|K|X|NN|NK|NX|XN|XK|XX|KN|KK|KX|IN|IK|IX)(fallback)?(\\+?psk\\d+)*");
   private static final String[] CIPHERS = {"ChaChaPoly", "AESGCM"};
   private static final String[] HASHES = {"BLAKE2s", "BLAKE2b", "SHA256", "SHA512"};
 
@@ -48,6 +51,14 @@ final class Suites {
    */
   static NoiseProtocol check(String name, boolean raw) {
     NoiseProtocol p = AgentSocketConfig.parse(name);
+    if (!FUNDAMENTAL.matcher(p.pattern()).matches()) {
+      // Deferred patterns (section 18) move DHs later; which message proves a static key then
+      // differs from the fundamental patterns this layer's verification rules are written for.
+      throw new IllegalArgumentException(
+          name
+              + ": the socket layer runs the fundamental patterns (N, K, X and the twelve"
+              + " interactive ones, with psk and fallback modifiers), not deferred ones");
+    }
     if (raw) {
       return p;
     }
@@ -91,12 +102,17 @@ final class Suites {
     return base.length() > 1 ? base.charAt(1) : 'K';
   }
 
-  /** Noise Pipes: IK (no other modifier) falls back to XXfallback with the same functions. */
-  static String fallbackFor(NoiseProtocol p) {
+  /**
+   * Noise Pipes: IK (no other modifier) falls back to XXfallback with the same functions, only
+   * where XX with those functions is enabled too (a side that enables only IK never reveals its
+   * static key to an unauthenticated prober, nor accepts a key it did not ask for).
+   */
+  static String fallbackFor(NoiseProtocol p, java.util.List<String> enabled) {
     if (!p.pattern().equals("IK")) {
       return null;
     }
     String name = p.name();
-    return "Noise_XXfallback" + name.substring(name.indexOf('_', "Noise_".length()));
+    String functions = name.substring(name.indexOf('_', "Noise_".length()));
+    return enabled.contains("Noise_XX" + functions) ? "Noise_XXfallback" + functions : null;
   }
 }
