@@ -1,0 +1,69 @@
+package io.agentwire.cli;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code agentwire bench}: runs the side-by-side report (module bench) in a child JVM, since JMH
+ * forks its own JVMs and the benchmarks live in their own jar.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description =
+        "Compare AgentWire with SunJSSE TLS 1.3 and noise-java (JMH); --quick finishes in"
+            + " under a minute.")
+final class BenchCommand implements Callable<Integer> {
+
+  @Option(names = "--quick", description = "Short runs: rough numbers in under a minute.")
+  boolean quick;
+
+  @Option(
+      names = "--jar",
+      paramLabel = "FILE",
+      description =
+          "The benchmarks jar (default: bench/target/benchmarks.jar under the AgentWire checkout).")
+  Path jar;
+
+  @Override
+  public Integer call() throws Exception {
+    Path benchJar = jar != null ? jar : defaultJar();
+    if (!Files.isRegularFile(benchJar)) {
+      throw new Main.UsageError(
+          "no benchmarks jar at "
+              + benchJar
+              + "; build it with: mvn -B -q install -DskipTests -pl bench -am");
+    }
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-cp");
+    cmd.add(benchJar.toString());
+    cmd.add("io.agentwire.bench.Report");
+    if (quick) {
+      cmd.add("--quick");
+    }
+    Process p = new ProcessBuilder(cmd).inheritIO().start();
+    return p.waitFor() == 0 ? Main.OK : Main.FAILURE;
+  }
+
+  private static Path defaultJar() {
+    String home = System.getProperty("agentwire.home");
+    if (home == null) {
+      // Running from cli/target/agentwire.jar: the checkout is two levels up.
+      try {
+        Path self =
+            Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        home = self.getParent().getParent().getParent().toString();
+      } catch (Exception e) {
+        home = ".";
+      }
+    }
+    return Path.of(home, "bench", "target", "benchmarks.jar".replace('/', File.separatorChar));
+  }
+}

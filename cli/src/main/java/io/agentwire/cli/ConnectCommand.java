@@ -1,0 +1,72 @@
+package io.agentwire.cli;
+
+import io.agentwire.socketfactory.AgentSession;
+import io.agentwire.socketfactory.AgentSocketFactory;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLSocket;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code agentwire connect HOST:PORT}: the client, like {@code openssl s_client} or netcat. */
+@Command(
+    name = "connect",
+    mixinStandardHelpOptions = true,
+    description =
+        "Connect to an AgentWire (or, with --raw, any Noise) server: stdin goes to the peer, the"
+            + " peer to stdout. When stdin ends it half-closes and prints until the peer closes.")
+final class ConnectCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "HOST:PORT")
+  String target;
+
+  @Mixin ConnectionOptions options = new ConnectionOptions();
+
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "Do not report the connection on stderr.")
+  boolean quiet;
+
+  @Override
+  public Integer call() throws Exception {
+    HostPort hp = HostPort.parse(target);
+    AgentSocketFactory factory = new AgentSocketFactory(options.config(false));
+    long t0 = System.nanoTime();
+    try (SSLSocket s = (SSLSocket) factory.createSocket(hp.host, hp.port)) {
+      s.startHandshake();
+      long micros = (System.nanoTime() - t0) / 1000;
+      if (!quiet) {
+        System.err.println(
+            Describe.connection("connected to " + target, (AgentSession) s.getSession(), micros));
+      }
+      AtomicReference<IOException> sendFailure = new AtomicReference<>();
+      Thread sender =
+          new Thread(
+              () -> {
+                try {
+                  OutputStream out = s.getOutputStream();
+                  Pump.copy(System.in, out);
+                  s.shutdownOutput(); // our authenticated close: the peer sees a clean end
+                } catch (IOException e) {
+                  if (!s.isClosed()) {
+                    sendFailure.set(e);
+                  }
+                }
+              },
+              "stdin-to-peer");
+      sender.setDaemon(true);
+      sender.start();
+      Pump.copy(s.getInputStream(), System.out);
+      System.out.flush();
+      IOException failed = sendFailure.get();
+      if (failed != null) {
+        throw failed;
+      }
+      return Main.OK;
+    }
+  }
+}
