@@ -1,0 +1,253 @@
+package io.agentwire.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.southernstorm.noise.protocol.HandshakeState;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real jar, run as a user runs it. */
+@Timeout(120)
+class CliIT {
+
+  @TempDir Path dir;
+
+  private static String field(String output, String name) {
+    for (String line : output.split("\n")) {
+      if (line.startsWith(name + ":")) {
+        return line.substring(name.length() + 1).strip();
+      }
+    }
+    throw new AssertionError("no '" + name + "' in: " + output);
+  }
+
+  @Test
+  void keygenAndPubkeyAgreeWithEachOtherAndWithOpenssl() throws Exception {
+    Path key = dir.resolve("agent.pem");
+    Cli gen = Cli.run("", "keygen", "-o", key.toString());
+    assertEquals(0, gen.exit(), gen.err());
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
+    Cli pub = Cli.run("", "pubkey", "-k", key.toString());
+    assertEquals(0, pub.exit(), pub.err());
+    assertEquals(field(gen.out(), "public key"), field(pub.out(), "public key"));
+    assertEquals(field(gen.out(), "fingerprint"), field(pub.out(), "fingerprint"));
+
+    Cli again = Cli.run("", "keygen", "-o", key.toString());
+    assertEquals(2, again.exit(), "refuses to overwrite: " + again.err());
+    assertTrue(again.err().contains("exists"), again.err());
+
+    assumeTrue(openssl(), "openssl is not installed: skipping the openssl half of this test");
+    Path made = dir.resolve("openssl.pem");
+    Process p =
+        new ProcessBuilder("openssl", "genpkey", "-algorithm", "X25519", "-out", made.toString())
+            .redirectErrorStream(true)
+            .start();
+    assertEquals(0, p.waitFor());
+    Process der =
+        new ProcessBuilder("openssl", "pkey", "-in", made.toString(), "-pubout", "-outform", "DER")
+            .start();
+    byte[] spki = der.getInputStream().readAllBytes();
+    assertEquals(0, der.waitFor());
+    String expected =
+        java.util.Base64.getEncoder().encodeToString(Arrays.copyOfRange(spki, 12, spki.length));
+    Cli fromOpenssl = Cli.run("", "pubkey", "-k", made.toString());
+    assertEquals(0, fromOpenssl.exit(), fromOpenssl.err());
+    assertEquals(expected, field(fromOpenssl.out(), "public key"));
+    // And openssl reads ours.
+    Process ours = new ProcessBuilder("openssl", "pkey", "-in", key.toString(), "-noout").start();
+    assertEquals(0, ours.waitFor(), new String(ours.getErrorStream().readAllBytes()));
+  }
+
+  private static boolean openssl() {
+    try {
+      return new ProcessBuilder("openssl", "version").start().waitFor() == 0;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  @Test
+  void listenAndConnectEchoOverLoopbackWithPinnedKeys() throws Exception {
+    Path server = dir.resolve("server.pem");
+    Path client = dir.resolve("client.pem");
+    String serverKey = field(Cli.run("", "keygen", "-o", server.toString()).out(), "public key");
+    String clientFingerprint =
+        field(Cli.run("", "keygen", "-o", client.toString()).out(), "fingerprint");
+    try (Cli listen =
+        Cli.start("listen", "--port", "0", "--key", server.toString(), "--echo", "--any-peer")) {
+      String port = listen.awaitErrLine("listening on ").replaceAll(".*:", "").strip();
+      Cli connect =
+          Cli.run(
+              "hello over noise\nsecond line\n",
+              "connect",
+              "127.0.0.1:" + port,
+              "--key",
+              client.toString(),
+              "--peer-key",
+              serverKey);
+      assertEquals(0, connect.exit(), connect.err());
+      assertEquals("hello over noise\nsecond line\n", connect.out());
+      assertTrue(connect.err().contains("Noise_IK_25519"), connect.err());
+      String logged = listen.awaitErrLine("connection from 127.0.0.1");
+      assertTrue(logged.contains(clientFingerprint), logged);
+      assertTrue(listen.awaitErrLine("connection from").contains("handshake"), listen.err());
+      listen.awaitErrLine("connection from 127.0.0.1:" + "");
+    }
+  }
+
+  @Test
+  void aWrongPinnedKeyFailsWithExitOneNamingBothFingerprints() throws Exception {
+    Path server = dir.resolve("server.pem");
+    Path client = dir.resolve("client.pem");
+    Path other = dir.resolve("other.pem");
+    String serverFp = field(Cli.run("", "keygen", "-o", server.toString()).out(), "fingerprint");
+    Cli.run("", "keygen", "-o", client.toString());
+    Cli otherGen = Cli.run("", "keygen", "-o", other.toString());
+    try (Cli listen =
+        Cli.start("listen", "--port", "0", "--key", server.toString(), "--echo", "--any-peer")) {
+      String port = listen.awaitErrLine("listening on ").replaceAll(".*:", "").strip();
+      Cli connect =
+          Cli.run(
+              "secret\n",
+              "connect",
+              "127.0.0.1:" + port,
+              "--key",
+              client.toString(),
+              "--peer-key",
+              field(otherGen.out(), "public key"),
+              "--protocol",
+              "Noise_XX_25519_ChaChaPoly_BLAKE2s");
+      assertEquals(1, connect.exit(), connect.err());
+      assertEquals("", connect.out());
+      assertTrue(connect.err().contains(serverFp), connect.err());
+      assertTrue(connect.err().contains(field(otherGen.out(), "fingerprint")), connect.err());
+      assertEquals(1, connect.err().strip().split("\n").length, "one line: " + connect.err());
+      // The server logged the failure and keeps serving.
+      listen.awaitErrLine("connection from 127.0.0.1");
+      assertTrue(listen.process.isAlive());
+    }
+  }
+
+  @Test
+  void rawModeTalksToNoiseJava() throws Exception {
+    String protocol = "Noise_XX_25519_ChaChaPoly_SHA256";
+    Path client = dir.resolve("client.pem");
+    Cli.run("", "keygen", "-o", client.toString());
+    try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread peer =
+          new Thread(
+              () -> {
+                try (Socket s = ss.accept()) {
+                  DataInputStream in = new DataInputStream(s.getInputStream());
+                  DataOutputStream out = new DataOutputStream(s.getOutputStream());
+                  HandshakeState hs = new HandshakeState(protocol, HandshakeState.RESPONDER);
+                  hs.getLocalKeyPair().generateKeyPair();
+                  hs.setPrologue(new byte[] {1, 2, 3}, 0, 3);
+                  hs.start();
+                  byte[] buf = new byte[65535];
+                  while (hs.getAction() != HandshakeState.SPLIT) {
+                    if (hs.getAction() == HandshakeState.READ_MESSAGE) {
+                      byte[] m = new byte[in.readUnsignedShort()];
+                      in.readFully(m);
+                      hs.readMessage(m, 0, m.length, buf, 0);
+                    } else {
+                      int n = hs.writeMessage(buf, 0, null, 0, 0);
+                      out.writeShort(n);
+                      out.write(buf, 0, n);
+                    }
+                  }
+                  var pair = hs.split();
+                  byte[] m = new byte[in.readUnsignedShort()];
+                  in.readFully(m);
+                  int n = pair.getReceiver().decryptWithAd(null, m, 0, buf, 0, m.length);
+                  byte[] reply =
+                      ("noise-java got: " + new String(buf, 0, n, StandardCharsets.UTF_8))
+                          .getBytes(StandardCharsets.UTF_8);
+                  byte[] ct = new byte[reply.length + 16];
+                  int c = pair.getSender().encryptWithAd(null, reply, 0, ct, 0, reply.length);
+                  out.writeShort(c);
+                  out.write(ct, 0, c);
+                  out.flush();
+                  s.shutdownOutput();
+                } catch (Exception e) {
+                  throw new RuntimeException(e);
+                }
+              });
+      peer.start();
+      Cli connect =
+          Cli.run(
+              "ping",
+              "connect",
+              "127.0.0.1:" + ss.getLocalPort(),
+              "--raw",
+              "--protocol",
+              protocol,
+              "--prologue",
+              HexFormat.of().formatHex(new byte[] {1, 2, 3}),
+              "--key",
+              client.toString());
+      peer.join(TimeUnit.SECONDS.toMillis(30));
+      assertEquals(0, connect.exit(), connect.err());
+      assertEquals("noise-java got: ping", connect.out());
+    }
+  }
+
+  @Test
+  void usageErrorsExitTwoWithOneLine() throws Exception {
+    for (String[] args :
+        new String[][] {
+          {},
+          {"frobnicate"},
+          {"connect"},
+          {"connect", "nohostport"},
+          {"connect", "127.0.0.1:1", "--key", "/nonexistent/key.pem", "--tofu", "x"},
+          {"connect", "127.0.0.1:1"},
+          {"listen", "--port", "0"},
+          {"pubkey", "-k", "not-a-key"},
+          {"connect", "127.0.0.1:1", "--raw"},
+        }) {
+      Cli c = Cli.run("", args);
+      assertEquals(2, c.exit(), Arrays.toString(args) + " -> " + c.err());
+      assertTrue(c.err().startsWith("agentwire: "), Arrays.toString(args) + " -> " + c.err());
+    }
+    Cli refused =
+        Cli.run("", "connect", "127.0.0.1:1", "--peer-key", "00".repeat(32).replace("00", "09"));
+    assertEquals(1, refused.exit(), refused.err());
+    assertEquals(1, refused.err().strip().split("\n").length, refused.err());
+  }
+
+  @Test
+  void demoRunsToItsSummary() throws Exception {
+    Cli demo = Cli.run("", "demo");
+    assertEquals(0, demo.exit(), demo.err());
+    String out = demo.out();
+    assertTrue(out.contains("Summary"), out);
+    assertTrue(out.contains("Noise_XX_25519"), out);
+    assertTrue(out.contains("Noise_IK_25519"), out);
+    assertTrue(out.contains("bob refused it: a record failed authentication"), out);
+  }
+
+  @Test
+  void infoNamesTheBackends() throws Exception {
+    Cli info = Cli.run("", "info");
+    assertEquals(0, info.exit(), info.err());
+    assertTrue(info.out().contains("SSLContext AgentWire"), info.out());
+    assertTrue(info.out().contains("CHACHA20_POLY1305"), info.out());
+    assertTrue(info.out().contains("native:"), info.out());
+  }
+}
