@@ -62,6 +62,8 @@ final class ConnectCommand implements Callable<Integer> {
       sender.start();
       Pump.copy(s.getInputStream(), System.out);
       System.out.flush();
+      // The peer has finished sending, which is not the end of ours: finish sending stdin first.
+      sender.join();
       IOException failed = sendFailure.get();
       if (failed != null) {
         throw failed;

@@ -111,6 +111,35 @@ class CliIT {
   }
 
   @Test
+  void netcatModeCarriesStdinBothWaysAndOnceExitsAfterOneConnection() throws Exception {
+    Path server = dir.resolve("server.pem");
+    Path client = dir.resolve("client.pem");
+    String serverKey = field(Cli.run("", "keygen", "-o", server.toString()).out(), "public key");
+    Cli.run("", "keygen", "-o", client.toString());
+    try (Cli listen =
+        Cli.start("listen", "--port", "0", "--key", server.toString(), "--any-peer", "--once")) {
+      try (java.io.OutputStream stdin = listen.process.getOutputStream()) {
+        stdin.write("from server\n".getBytes(StandardCharsets.UTF_8));
+      }
+      String port = listen.awaitErrLine("listening on ").replaceAll(".*:", "").strip();
+      Cli connect =
+          Cli.run(
+              "from client\n",
+              "connect",
+              "127.0.0.1:" + port,
+              "--key",
+              client.toString(),
+              "--peer-key",
+              serverKey);
+      assertEquals(0, connect.exit(), connect.err());
+      assertEquals("from server\n", connect.out());
+      assertEquals(0, listen.await(), listen.err());
+      assertEquals("from client\n", listen.out());
+      assertTrue(listen.err().contains("12 bytes in"), listen.err());
+    }
+  }
+
+  @Test
   void aWrongPinnedKeyFailsWithExitOneNamingBothFingerprints() throws Exception {
     Path server = dir.resolve("server.pem");
     Path client = dir.resolve("client.pem");
