@@ -16,7 +16,14 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-/** Complete in-memory Noise XX handshakes (both sides, three messages) per second. */
+/**
+ * Complete in-memory Noise XX handshakes (both sides, three messages) per second. {@code impl} is
+ * {@code agentwire} (the backend the JVM was started with: {@code -Dagentwire.native}, default
+ * auto), {@code agentwire-java} (pure Java, {@code agentwire.native=off}), {@code agentwire-native}
+ * ({@code agentwire.native=require}: the run fails without libsodium) or {@code noise-java}. The
+ * two pinned AgentWire variants set the property in setup, before the provider first loads, which
+ * JMH's fresh JVM per parameter set makes the first use.
+ */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -25,10 +32,16 @@ public class HandshakeBench {
   @Param({"agentwire", "noise-java"})
   public String impl;
 
+  /** Pinned to the pure-Java backend. */
+  public static final String AGENTWIRE_JAVA = "agentwire-java";
+
+  /** Pinned to the native backend. */
+  public static final String AGENTWIRE_NATIVE = "agentwire-native";
+
   @Param({"Noise_XX_25519_ChaChaPoly_BLAKE2s"})
   public String protocol;
 
-  private static final Provider PROVIDER = new AgentWireProvider();
+  private Provider provider;
   private KeyPair alice;
   private KeyPair bob;
   private byte[] alicePriv;
@@ -38,19 +51,31 @@ public class HandshakeBench {
 
   @Setup
   public void setup() throws Exception {
-    alice = KeyPairGenerator.getInstance("X25519", PROVIDER).generateKeyPair();
-    bob = KeyPairGenerator.getInstance("X25519", PROVIDER).generateKeyPair();
+    switch (impl) {
+      case AGENTWIRE_JAVA -> System.setProperty("agentwire.native", "off");
+      case AGENTWIRE_NATIVE -> System.setProperty("agentwire.native", "require");
+      default -> {} // as the JVM was started
+    }
+    provider = new AgentWireProvider();
+    boolean nativeInUse = AgentWireProvider.health().nativeInUse();
+    if (impl.equals(AGENTWIRE_JAVA) && nativeInUse
+        || impl.equals(AGENTWIRE_NATIVE) && !nativeInUse) {
+      throw new IllegalStateException(
+          impl + ": the provider loaded before setup, with " + AgentWireProvider.health());
+    }
+    alice = KeyPairGenerator.getInstance("X25519", provider).generateKeyPair();
+    bob = KeyPairGenerator.getInstance("X25519", provider).generateKeyPair();
     alicePriv = ((XECPrivateKey) alice.getPrivate()).getScalar().orElseThrow();
     bobPriv = ((XECPrivateKey) bob.getPrivate()).getScalar().orElseThrow();
   }
 
   @Benchmark
   public Object handshake() throws Exception {
-    return impl.equals("agentwire") ? agentwire() : noiseJava();
+    return impl.equals("noise-java") ? noiseJava() : agentwire();
   }
 
   private Object agentwire() throws Exception {
-    return InMemory.xx(PROVIDER, protocol, alice, bob, buf2, buf1);
+    return InMemory.xx(provider, protocol, alice, bob, buf2, buf1);
   }
 
   private Object noiseJava() throws Exception {

@@ -1,5 +1,13 @@
 package io.agentwire.bench;
 
+import io.agentwire.provider.AgentWireProvider;
+import io.agentwire.provider.BackendHealth;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -7,22 +15,50 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs the benchmarks and prints Markdown tables with each result beside its alternatives and the
- * ratios. Arguments: {@code --quick} (shorter runs, wider error), {@code --noise} (AgentWire vs
- * noise-java and the JDK; the default), {@code --native} (the backends side by side), {@code
- * --sockets} (secure sockets on loopback: time per new connection and bulk MB/s, one column per
- * {@link SocketStack}), {@code --all}.
+ * ratios. Arguments:
+ *
+ * <ul>
+ *   <li>{@code --compare} (the default when no other suite is named, so {@code --quick} alone runs
+ *       it): the side-by-side comparison, one table of AgentWire (pure Java and native) against
+ *       SunJSSE TLS 1.3 and noise-java, for connection setup on loopback, in-memory handshakes per
+ *       second and bulk throughput at 1, 16 and 64 KiB writes, with each one's speed relative to
+ *       TLS; also written as {@code comparison.json}, {@code comparison.svg} and {@code
+ *       comparison.md} to {@code --out DIR} (default {@code bench/results}). See {@link
+ *       Comparison}.
+ *   <li>{@code --noise}: AgentWire vs noise-java and the JDK (transport and handshakes).
+ *   <li>{@code --native}: the backends side by side.
+ *   <li>{@code --sockets}: secure sockets on loopback, time per new connection and bulk MB/s at 16
+ *       KiB writes, one column per {@link SocketStack}.
+ *   <li>{@code --all}: {@code --noise}, {@code --native} and {@code --sockets} (not {@code
+ *       --compare}, which repeats parts of them).
+ *   <li>{@code --quick}: shorter runs with wider errors; {@code --compare --quick} takes under a
+ *       minute on two cores.
+ * </ul>
  */
 public final class Report {
 
   private Report() {}
+
+  /** Where {@code --compare} writes its files unless {@code --out} says otherwise. */
+  static final String DEFAULT_OUT = "bench/results";
+
+  /** The AEAD every compared stack uses: TLS's preferred suite, and Noise AESGCM. */
+  static final String COMPARE_AEAD = "AES_256_GCM";
+
+  /** The Noise protocol of the in-memory handshakes; the one the AgentWire sockets run too. */
+  static final String COMPARE_PROTOCOL = "Noise_XX_25519_AESGCM_SHA256";
+
+  static final String NOISE_JAVA = "noise-java";
 
   public static void main(String[] args) throws Exception {
     List<String> a = List.of(args);
@@ -30,13 +66,24 @@ public final class Report {
     boolean all = a.contains("--all");
     boolean nativeAccel = all || a.contains("--native");
     boolean sockets = all || a.contains("--sockets");
-    boolean noise = all || a.contains("--noise") || (!nativeAccel && !sockets);
+    boolean noise = all || a.contains("--noise");
+    boolean compare = a.contains("--compare") || (!noise && !nativeAccel && !sockets);
+    Path out = Path.of(DEFAULT_OUT);
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--out") && i + 1 < args.length) {
+        out = Path.of(args[++i]);
+      } else if (args[i].startsWith("--out=")) {
+        out = Path.of(args[i].substring("--out=".length()));
+      }
+    }
+    if (compare) {
+      compare(quick, out);
+    }
+    if (!noise && !nativeAccel && !sockets) {
+      return;
+    }
     ChainedOptionsBuilder opts =
-        new OptionsBuilder()
-            .forks(1)
-            .jvmArgsPrepend(
-                "--enable-native-access=ALL-UNNAMED",
-                "-Dagentwire.native=" + System.getProperty("agentwire.native", "auto"))
+        options()
             .warmupIterations(quick ? 2 : 3)
             .warmupTime(TimeValue.seconds(1))
             .measurementIterations(quick ? 3 : 5)
@@ -49,7 +96,7 @@ public final class Report {
           .include(NativeHandshakeBench.class.getName());
     }
     if (sockets) {
-      opts.include(ConnectionBench.class.getName()).include(BulkBench.class.getName());
+      opts.include(ConnectionBench.class.getName()).include(method(BulkBench.class, "write16k"));
     }
     Collection<RunResult> results = new Runner(opts.build()).run();
     System.out.println();
@@ -69,6 +116,313 @@ public final class Report {
     if (sockets) {
       socketsTable(results);
     }
+  }
+
+  /**
+   * One fork per benchmark and parameter set, with this JVM's {@code agentwire.native} (and {@code
+   * agentwire.sodium.path}, if set) passed on.
+   */
+  private static ChainedOptionsBuilder options() {
+    List<String> jvmArgs = new ArrayList<>();
+    jvmArgs.add("--enable-native-access=ALL-UNNAMED");
+    jvmArgs.add("-Dagentwire.native=" + System.getProperty("agentwire.native", "auto"));
+    String sodium = System.getProperty("agentwire.sodium.path");
+    if (sodium != null) {
+      jvmArgs.add("-Dagentwire.sodium.path=" + sodium);
+    }
+    return new OptionsBuilder().forks(1).jvmArgsPrepend(jvmArgs.toArray(new String[0]));
+  }
+
+  /** A regex for exactly one benchmark method, as JMH's include matches it. */
+  private static String method(Class<?> benchmark, String... methods) {
+    return "^" + Pattern.quote(benchmark.getName() + ".") + "(" + String.join("|", methods) + ")$";
+  }
+
+  /**
+   * One JMH run per group with its own warm-up, each benchmark and stack in its own fork. TLS gets
+   * the longer warm-ups: SunEC's P-256 code reaches steady state only after several seconds (about
+   * 1500 handshakes) of JIT compilation, and SSLSocket's bulk path after a few, where the Noise
+   * stacks take one or two; a common, shorter warm-up would flatter AgentWire. Then the table,
+   * JSON, SVG and Markdown.
+   */
+  private static void compare(boolean quick, Path out) throws RunnerException, IOException {
+    long started = System.nanoTime();
+    List<String> notes = new ArrayList<>();
+    // Without a usable native backend the native forks would only fail: leave them out, say why.
+    boolean nativeUsable;
+    try {
+      BackendHealth health = AgentWireProvider.health();
+      nativeUsable = health.mode().equals("off") || health.nativeInUse();
+      if (!nativeUsable) {
+        notes.add("AgentWire native: not measured; " + health.nativeStatus());
+      }
+    } catch (RuntimeException e) { // agentwire.native=require here, and no native backend
+      nativeUsable = false;
+      notes.add("AgentWire native: not measured; " + e.getMessage());
+    }
+    String[] noiseStacks =
+        nativeUsable
+            ? new String[] {SocketStack.AGENTWIRE_JAVA, SocketStack.AGENTWIRE}
+            : new String[] {SocketStack.AGENTWIRE_JAVA};
+    String[] noiseHandshakeImpls =
+        nativeUsable
+            ? new String[] {
+              HandshakeBench.AGENTWIRE_JAVA, HandshakeBench.AGENTWIRE_NATIVE, NOISE_JAVA
+            }
+            : new String[] {HandshakeBench.AGENTWIRE_JAVA, NOISE_JAVA};
+    String connection = method(ConnectionBench.class, "connectHandshakeEcho");
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("forks", "1 per benchmark and stack");
+    List<RunResult> results = new ArrayList<>();
+
+    Timing tlsHandshakes = quick ? new Timing(4, 700, 3, 400) : new Timing(10, 1000, 5, 1000);
+    Timing noiseHandshakes = quick ? new Timing(2, 400, 3, 300) : new Timing(5, 1000, 5, 1000);
+    Timing tlsBulk = quick ? new Timing(5, 350, 3, 250) : new Timing(8, 1000, 5, 1000);
+    Timing noiseBulk = quick ? new Timing(2, 350, 3, 250) : new Timing(4, 1000, 5, 1000);
+    settings.put("TLS handshakes and connections", tlsHandshakes.toString());
+    settings.put("Noise handshakes and connections", noiseHandshakes.toString());
+    settings.put("TLS throughput", tlsBulk.toString());
+    settings.put("AgentWire throughput", noiseBulk.toString());
+    String bulk = method(BulkBench.class, "write1k", "write16k", "write64k");
+
+    results.addAll(
+        run(
+            tlsHandshakes
+                .apply(options())
+                .include(connection)
+                .include(method(TlsHandshakeBench.class, "handshake"))
+                .param("stack", SocketStack.TLS13)
+                .param("aead", COMPARE_AEAD)));
+    results.addAll(
+        run(
+            noiseHandshakes
+                .apply(options())
+                .include(connection)
+                .include(method(HandshakeBench.class, "handshake"))
+                .param("stack", noiseStacks)
+                .param("aead", COMPARE_AEAD)
+                .param("impl", noiseHandshakeImpls)
+                .param("protocol", COMPARE_PROTOCOL)));
+    results.addAll(
+        run(
+            tlsBulk
+                .apply(options())
+                .include(bulk)
+                .param("stack", SocketStack.TLS13)
+                .param("aead", COMPARE_AEAD)));
+    results.addAll(
+        run(
+            noiseBulk
+                .apply(options())
+                .include(bulk)
+                .param("stack", noiseStacks)
+                .param("aead", COMPARE_AEAD)));
+
+    Comparison c = comparison(results, environment(quick, settings), notes);
+    List<String> missing = new ArrayList<>();
+    for (Comparison.Row row : c.rows()) {
+      for (Comparison.Stack stack : c.stacks()) {
+        boolean expected =
+            (nativeUsable || !stack.id().equals(SocketStack.AGENTWIRE))
+                && (row.id().equals("handshakes") || !stack.id().equals(NOISE_JAVA));
+        if (expected && row.get(stack.id()) == null) {
+          missing.add(stack.name() + " in \"" + row.label() + "\"");
+        }
+      }
+    }
+    if (!missing.isEmpty()) {
+      notes.add(
+          "No result (the benchmark failed; JMH printed why above): " + String.join(", ", missing));
+      c = comparison(results, c.environment(), notes);
+    }
+    String table = ComparisonTable.markdown(c);
+    System.out.println();
+    System.out.println(table);
+    System.out.println(ComparisonTable.caption(c));
+    c.notes().forEach(System.out::println);
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("comparison.json"), ComparisonJson.write(c));
+    Files.writeString(out.resolve("comparison.svg"), ComparisonSvg.write(c));
+    Files.writeString(
+        out.resolve("comparison.md"),
+        table + "\n" + ComparisonTable.caption(c) + "\n\n" + String.join("\n", c.notes()) + "\n",
+        StandardCharsets.UTF_8);
+    System.out.printf(
+        "%nWrote comparison.json, comparison.svg and comparison.md to %s (%.0f s)%n",
+        out.toAbsolutePath(), (System.nanoTime() - started) / 1e9);
+  }
+
+  /** Warm-up and measurement iterations and their lengths in milliseconds. */
+  record Timing(int warmups, int warmupMillis, int iterations, int iterationMillis) {
+
+    ChainedOptionsBuilder apply(ChainedOptionsBuilder o) {
+      return o.warmupIterations(warmups)
+          .warmupTime(TimeValue.milliseconds(warmupMillis))
+          .measurementIterations(iterations)
+          .measurementTime(TimeValue.milliseconds(iterationMillis));
+    }
+
+    @Override
+    public String toString() {
+      return "warm-up "
+          + warmups
+          + " x "
+          + warmupMillis
+          + " ms, measurement "
+          + iterations
+          + " x "
+          + iterationMillis
+          + " ms";
+    }
+  }
+
+  private static Collection<RunResult> run(ChainedOptionsBuilder o) throws RunnerException {
+    // A failed benchmark (a missing library, a check in its teardown) leaves its cell empty and is
+    // named under the table; the rest of the comparison still runs.
+    return new Runner(o.build()).run();
+  }
+
+  /** The comparison's rows from JMH's results; see {@link Comparison} for the ratios. */
+  static Comparison comparison(
+      Collection<RunResult> results, Comparison.Environment env, List<String> extraNotes) {
+    Map<String, Comparison.Measurement> connection = new LinkedHashMap<>();
+    Map<String, Comparison.Measurement> handshakes = new LinkedHashMap<>();
+    Map<String, Map<String, Comparison.Measurement>> bulk = new LinkedHashMap<>();
+    for (String m : List.of("write1k", "write16k", "write64k")) {
+      bulk.put(m, new LinkedHashMap<>());
+    }
+    for (RunResult r : results) {
+      var params = r.getParams();
+      double[] v = score(r);
+      switch (className(r)) {
+        case "ConnectionBench" ->
+            connection.put(params.getParam("stack"), new Comparison.Measurement(v[0], v[1]));
+        case "TlsHandshakeBench" ->
+            handshakes.put(SocketStack.TLS13, new Comparison.Measurement(v[0], v[1]));
+        case "HandshakeBench" -> {
+          String stack =
+              switch (params.getParam("impl")) {
+                case HandshakeBench.AGENTWIRE_JAVA -> SocketStack.AGENTWIRE_JAVA;
+                case HandshakeBench.AGENTWIRE_NATIVE -> SocketStack.AGENTWIRE;
+                default -> params.getParam("impl");
+              };
+          handshakes.put(stack, new Comparison.Measurement(v[0], v[1]));
+        }
+        case "BulkBench" -> {
+          // writes per second to MB/s (10^6 bytes)
+          double bytes = BulkBench.WRITE_SIZES.get(benchmark(r));
+          bulk.get(benchmark(r))
+              .put(
+                  params.getParam("stack"),
+                  new Comparison.Measurement(v[0] * bytes / 1e6, v[1] * bytes / 1e6));
+        }
+        default -> {}
+      }
+    }
+    List<Comparison.Row> rows = new ArrayList<>();
+    rows.add(
+        new Comparison.Row(
+            "connection",
+            "Connection setup (connect, handshake, 1-byte echo; loopback)",
+            "ms",
+            false,
+            connection));
+    rows.add(
+        new Comparison.Row(
+            "handshakes", "Handshakes per second, in memory (both sides)", "/s", true, handshakes));
+    rows.add(
+        new Comparison.Row(
+            "throughput-1k",
+            "Throughput, 1 KiB writes (loopback)",
+            "MB/s",
+            true,
+            bulk.get("write1k")));
+    rows.add(
+        new Comparison.Row(
+            "throughput-16k",
+            "Throughput, 16 KiB writes (loopback)",
+            "MB/s",
+            true,
+            bulk.get("write16k")));
+    rows.add(
+        new Comparison.Row(
+            "throughput-64k",
+            "Throughput, 64 KiB writes (loopback)",
+            "MB/s",
+            true,
+            bulk.get("write64k")));
+    return new Comparison(
+        "AgentWire vs SunJSSE TLS 1.3 (mutual, P-256) vs noise-java",
+        env,
+        SocketStack.TLS13,
+        List.of(
+            new Comparison.Stack(SocketStack.TLS13, "TLS 1.3"),
+            new Comparison.Stack(SocketStack.AGENTWIRE_JAVA, "AgentWire pure Java"),
+            new Comparison.Stack(SocketStack.AGENTWIRE, "AgentWire native"),
+            new Comparison.Stack(NOISE_JAVA, "noise-java")),
+        rows,
+        notes(
+            extraNotes,
+            "TLS 1.3: SunJSSE, TLS_AES_256_GCM_SHA384, mutual authentication with P-256"
+                + " certificates, no resumption (every handshake checked to be a full one).",
+            "AgentWire: "
+                + COMPARE_PROTOCOL
+                + ", mutual (each side pins the other's key); pure Java is"
+                + " -Dagentwire.native=off, native is -Dagentwire.native=require (libsodium).",
+            "noise-java: the same Noise protocol, in memory only (it has no sockets).",
+            "Throughput: one connection, the server acknowledges every 4 MiB; MB = 10^6 bytes."));
+  }
+
+  private static List<String> notes(List<String> extra, String... fixed) {
+    List<String> all = new ArrayList<>(List.of(fixed));
+    all.addAll(extra);
+    return all;
+  }
+
+  /** Date, JDK, CPU and OS of this JVM (the forks run the same java). */
+  static Comparison.Environment environment(boolean quick, Map<String, String> settings) {
+    String nativeStatus;
+    try {
+      nativeStatus = AgentWireProvider.health().nativeStatus();
+    } catch (RuntimeException e) {
+      nativeStatus = "not usable: " + e.getMessage();
+    }
+    return new Comparison.Environment(
+        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+        Runtime.version().toString(),
+        System.getProperty("java.vm.name") + " (" + System.getProperty("java.vm.vendor") + ")",
+        cpuModel(),
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"),
+        nativeStatus,
+        quick ? "quick" : "full",
+        settings);
+  }
+
+  /** The CPU's model name from /proc/cpuinfo, or the architecture where there is none. */
+  static String cpuModel() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        int colon = line.indexOf(':');
+        if (colon < 0) {
+          continue;
+        }
+        String key = line.substring(0, colon).trim();
+        if (key.equals("model name") || key.equals("Model") || key.equals("Hardware")) {
+          String value = line.substring(colon + 1).trim();
+          if (!value.isEmpty()) {
+            return value;
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or not readable: fall through
+    }
+    return System.getProperty("os.arch");
   }
 
   private static String benchmark(RunResult r) {
@@ -183,7 +537,9 @@ public final class Report {
       String key =
           cls.equals("ConnectionBench")
               ? "new connection (mutual auth, 1-byte echo) " + params.getParam("aead")
-              : BulkBench.CHUNK / 1024 + " KiB writes " + params.getParam("aead");
+              : BulkBench.WRITE_SIZES.get(benchmark(r)) / 1024
+                  + " KiB writes "
+                  + params.getParam("aead");
       stacks.add(params.getParam("stack"));
       rows.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(params.getParam("stack"), score(r));
     }
@@ -209,7 +565,9 @@ public final class Report {
       for (String stack : stacks) {
         row.append(' ')
             .append(
-                perConnection ? milliseconds(m.get(stack)) : cell(m.get(stack), BulkBench.CHUNK))
+                perConnection
+                    ? milliseconds(m.get(stack))
+                    : cell(m.get(stack), kibibytes(e.getKey()) * 1024))
             .append(" |");
       }
       for (String stack : others) {
@@ -241,6 +599,11 @@ public final class Report {
       return a;
     }
     return a[0] >= b[0] ? a : b;
+  }
+
+  /** The leading number of a key such as {@code 16 KiB writes AES_256_GCM}. */
+  private static int kibibytes(String key) {
+    return Integer.parseInt(key.substring(0, key.indexOf(' ')));
   }
 
   private static int sizeOf(String key) {

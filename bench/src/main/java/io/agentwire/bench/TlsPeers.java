@@ -6,6 +6,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSessionContext;
@@ -39,6 +40,10 @@ public final class TlsPeers implements SocketStack {
   private final CountingTrustManager clientTrust;
   private final SSLServerSocketFactory serverSocketFactory;
   private final SSLSocketFactory socketFactory;
+  private final SSLContext serverContext;
+  private final SSLContext clientContext;
+  private final SSLParameters serverParameters;
+  private final SSLParameters clientParameters;
 
   private TlsPeers(SelfSigned server, SelfSigned client, String cipherSuite, boolean resumption)
       throws Exception {
@@ -46,12 +51,12 @@ public final class TlsPeers implements SocketStack {
     clientCertificate = client.certificate();
     serverTrust = trusting(clientCertificate);
     clientTrust = trusting(serverCertificate);
-    SSLContext serverContext = context(server, serverTrust, resumption);
-    SSLContext clientContext = context(client, clientTrust, resumption);
+    serverContext = context(server, serverTrust, resumption);
+    clientContext = context(client, clientTrust, resumption);
     String[] suites = cipherSuite == null ? null : new String[] {cipherSuite};
-    SSLParameters serverParameters = new SSLParameters(suites, new String[] {"TLSv1.3"});
+    serverParameters = new SSLParameters(suites, new String[] {"TLSv1.3"});
     serverParameters.setNeedClientAuth(true);
-    SSLParameters clientParameters = new SSLParameters(suites, new String[] {"TLSv1.3"});
+    clientParameters = new SSLParameters(suites, new String[] {"TLSv1.3"});
     serverSocketFactory =
         new ConfiguredSslServerSocketFactory(
             serverContext.getServerSocketFactory(), serverParameters);
@@ -90,6 +95,29 @@ public final class TlsPeers implements SocketStack {
   @Override
   public SSLSocketFactory socketFactory() {
     return socketFactory;
+  }
+
+  /**
+   * A new server-side engine configured as the server sockets are, for in-memory handshakes. Its
+   * handshakes count in {@link #verifyFullHandshakes} like the sockets' do.
+   */
+  public SSLEngine serverEngine() {
+    SSLEngine engine = serverContext.createSSLEngine();
+    engine.setUseClientMode(false);
+    engine.setSSLParameters(serverParameters);
+    return engine;
+  }
+
+  /**
+   * A new client-side engine configured as the client sockets are, naming the peer as the sockets
+   * do (127.0.0.1 and {@code port}), so that it would find a cached session to resume if there were
+   * one.
+   */
+  public SSLEngine clientEngine(int port) {
+    SSLEngine engine = clientContext.createSSLEngine("127.0.0.1", port);
+    engine.setUseClientMode(true);
+    engine.setSSLParameters(clientParameters);
+    return engine;
   }
 
   /** The certificate the server presents, and the only one the client trusts. */
