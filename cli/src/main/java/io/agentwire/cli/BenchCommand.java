@@ -1,6 +1,5 @@
 package io.agentwire.cli;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +32,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path benchJar = jar != null ? jar : defaultJar();
+    Path benchJar = jar != null ? jar : defaultJar(home());
     if (!Files.isRegularFile(benchJar)) {
       throw new Main.UsageError(
           "no benchmarks jar at "
@@ -45,25 +44,32 @@ final class BenchCommand implements Callable<Integer> {
     cmd.add("-cp");
     cmd.add(benchJar.toString());
     cmd.add("io.agentwire.bench.Report");
+    cmd.add("--compare");
     if (quick) {
       cmd.add("--quick");
     }
+    cmd.add("--out");
+    cmd.add(Path.of(home(), "bench", "results").toString());
     Process p = new ProcessBuilder(cmd).inheritIO().start();
     return p.waitFor() == 0 ? Main.OK : Main.FAILURE;
   }
 
-  private static Path defaultJar() {
+  private static Path defaultJar(String home) {
+    return Path.of(home, "bench", "target", "benchmarks.jar");
+  }
+
+  /** The AgentWire checkout: set by ./agentwire, else two levels above cli/target/agentwire.jar. */
+  private static String home() {
     String home = System.getProperty("agentwire.home");
-    if (home == null) {
-      // Running from cli/target/agentwire.jar: the checkout is two levels up.
-      try {
-        Path self =
-            Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        home = self.getParent().getParent().getParent().toString();
-      } catch (Exception e) {
-        home = ".";
-      }
+    if (home != null) {
+      return home;
     }
-    return Path.of(home, "bench", "target", "benchmarks.jar".replace('/', File.separatorChar));
+    try {
+      Path self =
+          Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return self.getParent().getParent().getParent().toString();
+    } catch (Exception e) {
+      return ".";
+    }
   }
 }

@@ -249,6 +249,7 @@ class CliIT {
           {"listen", "--port", "0"},
           {"pubkey", "-k", "not-a-key"},
           {"connect", "127.0.0.1:1", "--raw"},
+          {"bench", "--jar", "/nonexistent/benchmarks.jar"},
         }) {
       Cli c = Cli.run("", args);
       assertEquals(2, c.exit(), Arrays.toString(args) + " -> " + c.err());
