@@ -34,7 +34,7 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path benchJar = jar != null ? jar : defaultJar(home());
     if (!Files.isRegularFile(benchJar)) {
-      throw new Main.UsageError(
+      throw new java.io.FileNotFoundException(
           "no benchmarks jar at "
               + benchJar
               + "; build it with: mvn -B -q install -DskipTests -pl bench -am");

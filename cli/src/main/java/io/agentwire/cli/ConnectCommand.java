@@ -27,6 +27,11 @@ final class ConnectCommand implements Callable<Integer> {
   @Mixin ConnectionOptions options = new ConnectionOptions();
 
   @Option(
+      names = "--any-peer",
+      description = "Accept any server key (tests, or a raw peer checked some other way).")
+  boolean anyPeer;
+
+  @Option(
       names = {"-q", "--quiet"},
       description = "Do not report the connection on stderr.")
   boolean quiet;
@@ -34,9 +39,15 @@ final class ConnectCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     HostPort hp = HostPort.parse(target);
-    AgentSocketFactory factory = new AgentSocketFactory(options.config(false));
+    AgentSocketFactory factory = new AgentSocketFactory(options.config(anyPeer, true));
     long t0 = System.nanoTime();
-    try (SSLSocket s = (SSLSocket) factory.createSocket(hp.host, hp.port)) {
+    SSLSocket socket;
+    try {
+      socket = (SSLSocket) factory.createSocket(hp.host, hp.port);
+    } catch (IOException e) {
+      throw new IOException("cannot connect to " + target + ": " + Errors.oneLine(e), e);
+    }
+    try (SSLSocket s = socket) {
       s.startHandshake();
       long micros = (System.nanoTime() - t0) / 1000;
       if (!quiet) {
@@ -44,12 +55,19 @@ final class ConnectCommand implements Callable<Integer> {
             Describe.connection("connected to " + target, (AgentSession) s.getSession(), micros));
       }
       AtomicReference<IOException> sendFailure = new AtomicReference<>();
+      java.util.concurrent.atomic.AtomicLong lastProgress =
+          new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
       Thread sender =
           new Thread(
               () -> {
                 try {
                   OutputStream out = s.getOutputStream();
-                  Pump.copy(System.in, out);
+                  byte[] buf = new byte[16 * 1024];
+                  int n;
+                  while ((n = System.in.read(buf)) >= 0) {
+                    out.write(buf, 0, n);
+                    lastProgress.set(System.nanoTime());
+                  }
                   s.shutdownOutput(); // our authenticated close: the peer sees a clean end
                 } catch (IOException e) {
                   if (!s.isClosed()) {
@@ -62,8 +80,11 @@ final class ConnectCommand implements Callable<Integer> {
       sender.start();
       Pump.copy(s.getInputStream(), System.out);
       System.out.flush();
-      // The peer has finished sending, which is not the end of ours: finish sending stdin first.
-      sender.join();
+      // The peer has finished sending, which is not the end of ours: finish sending what stdin
+      // still has, but do not wait on an idle terminal.
+      while (sender.isAlive() && System.nanoTime() - lastProgress.get() < 500_000_000L) {
+        sender.join(50);
+      }
       IOException failed = sendFailure.get();
       if (failed != null) {
         throw failed;

@@ -1,10 +1,10 @@
 package io.agentwire.cli;
 
-import io.agentwire.socketfactory.AgentIdentity;
 import io.agentwire.socketfactory.AgentSocketConfig;
 import io.agentwire.socketfactory.PeerTrustStore;
 import io.agentwire.socketfactory.PeerVerifier;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Duration;
@@ -68,46 +68,88 @@ final class ConnectionOptions {
   int handshakeTimeout;
 
   /**
+   * Checks the options against what the pattern needs on this side, before anything binds or dials,
+   * so a setup that cannot work is a usage error (exit 2) naming the flag to add.
+   *
    * @param anyPeer whether the user said any peer key will do
+   * @param client whether we connect (the Noise initiator)
    */
-  AgentSocketConfig config(boolean anyPeer) throws IOException {
+  AgentSocketConfig config(boolean anyPeer, boolean client) throws IOException {
     int trustOptions =
         (peerKey != null ? 1 : 0)
             + (trust != null ? 1 : 0)
             + (tofu != null ? 1 : 0)
             + (anyPeer ? 1 : 0);
-    if (trustOptions > 1 && !(raw && peerKey != null && anyPeer)) {
+    if (trustOptions > 1) {
       throw new Main.UsageError(
           "choose one way to trust the peer: --peer-key, --trust, --tofu or --any-peer");
     }
-    if (!raw && (prologue != null)) {
+    if (!raw && prologue != null) {
       throw new Main.UsageError("--prologue is for --raw mode (AgentWire mode builds its own)");
     }
     if (raw && protocol == null) {
       throw new Main.UsageError("--raw needs --protocol NAME (both sides must run the same one)");
     }
+    AgentSocketConfig.PatternNeeds needs = null;
+    if (protocol != null) {
+      try {
+        needs = AgentSocketConfig.PatternNeeds.of(protocol, raw, client);
+      } catch (IllegalArgumentException e) {
+        throw new Main.UsageError(e.getMessage());
+      }
+    }
+    String what = protocol == null ? "AgentWire" : protocol;
+    boolean needKey = needs == null || needs.localStaticKey;
+    boolean peerHasKey = needs == null || needs.peerStaticKey;
+    boolean peerProven = needs == null || needs.peerKeyProven;
+    if (needKey && key == null) {
+      throw new Main.UsageError(
+          what + " needs our identity: add --key FILE (make one with: agentwire keygen -o FILE)");
+    }
+    if (needs != null && !needs.x25519 && (needs.localStaticKey || needs.peerStaticKey)) {
+      throw new Main.UsageError(
+          what
+              + " uses X448 static keys, and agentwire identities are X25519: choose a 25519"
+              + " protocol, or a 448 pattern without static keys (NN)");
+    }
+    if (needs != null && needs.peerKeyInAdvance && peerKey == null) {
+      throw new Main.UsageError(
+          what + " needs the peer's static key in advance: add --peer-key KEY");
+    }
+    if (needs != null && needs.psk && psk == null) {
+      throw new Main.UsageError(what + " needs a pre-shared key: add --psk HEX (64 hex digits)");
+    }
+    if (!peerHasKey && trustOptions > 0) {
+      throw new Main.UsageError(
+          "the peer has no static key in " + what + ": there is nothing to pin or trust");
+    }
+    if (peerHasKey && !peerProven && (trust != null || tofu != null || anyPeer)) {
+      throw new Main.UsageError(
+          what
+              + " never proves the peer's key to this side, so it cannot be checked: use"
+              + " --peer-key where the pattern needs it, and nothing else");
+    }
+    if (peerProven && peerHasKey && trustOptions == 0) {
+      throw new Main.UsageError(
+          "say how to trust the peer: --peer-key KEY, --trust FILE, --tofu FILE or --any-peer");
+    }
     AgentSocketConfig.Builder b = AgentSocketConfig.builder();
     if (key != null) {
-      AgentIdentity id = KeyArguments.identity(key);
-      b.identity(id);
+      b.identity(KeyArguments.identity(key));
     }
     PublicKey pinned = peerKey == null ? null : KeyArguments.publicKey(peerKey);
     if (pinned != null) {
-      b.peerKey(pinned);
-    }
-    if (pinned != null && !anyPeer) {
-      b.peerVerifier(PeerVerifier.onlyKey(pinned));
+      b.peerKey(pinned).peerVerifier(PeerVerifier.onlyKey(pinned));
     } else if (trust != null) {
+      if (!Files.isRegularFile(trust)) {
+        throw new Main.UsageError(
+            "no trust file " + trust + " (--tofu creates one; --trust only reads)");
+      }
       b.peerVerifier(PeerTrustStore.open(trust, false));
     } else if (tofu != null) {
       b.peerVerifier(PeerTrustStore.open(tofu, true));
-    } else if (anyPeer || raw) {
-      // Raw patterns where the peer has no static key need no trust option at all.
-      b.peerVerifier(PeerVerifier.anyPeer());
     } else {
-      throw new Main.UsageError(
-          "say how to trust the peer: --peer-key KEY, --trust FILE, --tofu FILE"
-              + " (or, for a server, --any-peer)");
+      b.peerVerifier(PeerVerifier.anyPeer()); // --any-peer, or a peer with nothing to check
     }
     if (psk != null) {
       b.psk(KeyArguments.hex("--psk", psk, 32));
@@ -118,9 +160,10 @@ final class ConnectionOptions {
         b.raw(
             protocol,
             prologue == null ? new byte[0] : KeyArguments.hex("--prologue", prologue, -1));
-        b.anonymousPeers(true); // the pattern decides whether the peer has a key to check
+        // A raw peer without a provable key is accepted as anonymous; one with a key is checked.
+        b.anonymousPeers(!peerProven || !peerHasKey);
       } else if (protocol != null) {
-        b.cipherSuites(protocol);
+        b.cipherSuites(protocol).anonymousPeers(!peerHasKey);
       }
       return b.build();
     } catch (IllegalArgumentException e) {

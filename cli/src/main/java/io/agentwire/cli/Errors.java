@@ -16,6 +16,16 @@ final class Errors {
     if (e instanceof ConnectException) {
       return "cannot connect: " + e.getMessage();
     }
+    if (e instanceof java.nio.file.FileSystemException) {
+      java.nio.file.FileSystemException f = (java.nio.file.FileSystemException) e;
+      String reason = f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
+      return f.getFile()
+          + ": "
+          + reason
+              .replace("Exception", "")
+              .replaceAll("([a-z])([A-Z])", "$1 $2")
+              .toLowerCase(java.util.Locale.ROOT);
+    }
     if (e instanceof SocketTimeoutException) {
       return "timed out: " + e.getMessage();
     }

@@ -12,8 +12,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLSocket;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code agentwire listen}: serves AgentWire connections, echoing or netcat-style, logging each
  * connection (peer fingerprint, protocol, handshake time, bytes, why a failed one failed) on stderr
- * and serving on after failures.
+ * and serving on after failures. Handshakes run on their own threads, so a silent client never
+ * holds up the others; in netcat mode the data phases take turns, since there is one stdin.
  */
 @Command(
     name = "listen",
@@ -43,7 +45,7 @@ final class ListenCommand implements Callable<Integer> {
       names = "--bind",
       paramLabel = "ADDR",
       defaultValue = "127.0.0.1",
-      description = "Address to bind (default ${DEFAULT-VALUE}).")
+      description = "Address to bind (default ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
   String bind;
 
   @Option(
@@ -61,14 +63,17 @@ final class ListenCommand implements Callable<Integer> {
 
   @Mixin ConnectionOptions options = new ConnectionOptions();
 
-  private final AtomicReference<Socket> current = new AtomicReference<>();
+  @CommandLine.ParentCommand Main parent;
+
+  private final ReentrantLock netcatTurn = new ReentrantLock();
+  private final StdinPump stdin = new StdinPump();
 
   @Override
   public Integer call() throws Exception {
     if (port < 0 || port > 65535) {
       throw new Main.UsageError("port " + port + " is out of range");
     }
-    AgentServerSocketFactory factory = new AgentServerSocketFactory(options.config(anyPeer));
+    AgentServerSocketFactory factory = new AgentServerSocketFactory(options.config(anyPeer, false));
     ExecutorService pool =
         Executors.newCachedThreadPool(
             r -> {
@@ -76,23 +81,31 @@ final class ListenCommand implements Callable<Integer> {
               t.setDaemon(true);
               return t;
             });
-    try (ServerSocket server = factory.createServerSocket(port, 50, InetAddress.getByName(bind))) {
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(bind);
+    } catch (IOException e) {
+      throw new Main.UsageError("cannot bind to " + bind + ": " + Errors.oneLine(e));
+    }
+    ServerSocket server;
+    try {
+      server = factory.createServerSocket(port, 50, address);
+    } catch (IOException e) {
+      throw new IOException("cannot listen on " + bind + ":" + port + ": " + Errors.oneLine(e), e);
+    }
+    try (server) {
       System.err.println(
           "listening on " + server.getInetAddress().getHostAddress() + ":" + server.getLocalPort());
       System.err.flush();
       if (!echo) {
-        startStdinPump();
+        stdin.start();
       }
       while (true) {
         Socket s = server.accept();
-        if (echo && !once) {
-          pool.execute(() -> serve(s));
-          continue;
-        }
-        boolean ok = serve(s);
         if (once) {
-          return ok ? Main.OK : Main.FAILURE;
+          return serve(s) ? Main.OK : Main.FAILURE;
         }
+        pool.execute(() -> serve(s));
       }
     } finally {
       pool.shutdownNow();
@@ -103,80 +116,55 @@ final class ListenCommand implements Callable<Integer> {
   private boolean serve(Socket s) {
     String from = s.getInetAddress().getHostAddress() + ":" + s.getPort();
     long t0 = System.nanoTime();
-    AtomicLong sent = new AtomicLong();
     long received = 0;
+    long sent = 0;
+    boolean myTurn = false;
     try (s) {
-      ((SSLSocket) s).startHandshake();
+      SSLSocket ssl = (SSLSocket) s;
+      ssl.startHandshake();
       log(
           Describe.connection(
               "connection from " + from,
-              (AgentSession) ((SSLSocket) s).getSession(),
+              (AgentSession) ssl.getSession(),
               (System.nanoTime() - t0) / 1000));
       InputStream in = s.getInputStream();
       OutputStream out = s.getOutputStream();
       if (echo) {
         received = Pump.copy(in, out);
-        sent.set(received);
+        sent = received;
         s.shutdownOutput();
       } else {
-        current.set(s);
+        netcatTurn.lock();
+        myTurn = true;
+        AtomicLong toPeer = stdin.attach(s);
         received = Pump.copy(in, System.out);
         System.out.flush();
+        // The peer has finished sending, which is not the end of ours.
+        stdin.awaitIdleOrDone();
+        sent = toPeer.get();
       }
+      log("connection from " + from + " closed: " + received + " bytes in, " + sent + " bytes out");
+      return true;
+    } catch (IOException | RuntimeException e) {
       log(
           "connection from "
               + from
-              + " closed: "
+              + " failed after "
               + received
-              + " bytes in"
-              + (echo ? ", " + received + " bytes out" : ""));
-      return true;
-    } catch (IOException | RuntimeException e) {
-      log("connection from " + from + " failed: " + Errors.oneLine(e));
+              + " bytes in: "
+              + Errors.oneLine(e));
+      if (parent != null && parent.verbose) {
+        synchronized (System.err) {
+          e.printStackTrace(System.err);
+        }
+      }
       return false;
     } finally {
-      current.compareAndSet(s, null);
-    }
-  }
-
-  /** Netcat mode: one thread feeds stdin to whichever connection is current. */
-  private void startStdinPump() {
-    Thread t =
-        new Thread(
-            () -> {
-              byte[] buf = new byte[16 * 1024];
-              try {
-                int n;
-                while ((n = System.in.read(buf)) >= 0) {
-                  Socket s = waitForConnection();
-                  try {
-                    s.getOutputStream().write(buf, 0, n);
-                  } catch (IOException e) {
-                    // that connection is gone; the data was meant for it
-                  }
-                }
-                Socket s = waitForConnection();
-                s.shutdownOutput();
-              } catch (IOException e) {
-                // stdin closed or the last connection failed; nothing more to send
-              }
-            },
-            "stdin-to-peer");
-    t.setDaemon(true);
-    t.start();
-  }
-
-  private Socket waitForConnection() {
-    Socket s;
-    while ((s = current.get()) == null) {
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return null;
+      if (myTurn) {
+        stdin.detach(s);
+        netcatTurn.unlock();
       }
     }
-    return s;
   }
 
   private static void log(String line) {

@@ -52,11 +52,12 @@ public final class Main implements Runnable {
     cl.setParameterExceptionHandler(
         (e, a) -> {
           PrintWriter err = e.getCommandLine().getErr();
-          err.println("agentwire: " + e.getMessage());
           err.println(
-              "Try 'agentwire "
+              "agentwire: "
+                  + e.getMessage()
+                  + " (see 'agentwire "
                   + (e.getCommandLine() == cl ? "" : e.getCommandLine().getCommandName() + " ")
-                  + "--help'.");
+                  + "--help')");
           err.flush();
           return USAGE;
         });

@@ -105,8 +105,10 @@ class CliIT {
       assertTrue(connect.err().contains("Noise_IK_25519"), connect.err());
       String logged = listen.awaitErrLine("connection from 127.0.0.1");
       assertTrue(logged.contains(clientFingerprint), logged);
-      assertTrue(listen.awaitErrLine("connection from").contains("handshake"), listen.err());
-      listen.awaitErrLine("connection from 127.0.0.1:" + "");
+      String closed =
+          listen.awaitErrLine(
+              "connection from 127.0.0.1:" + logged.split(":")[1].split(" ")[0] + " closed");
+      assertTrue(closed.contains("29 bytes in, 29 bytes out"), closed);
     }
   }
 
@@ -229,7 +231,8 @@ class CliIT {
               "--prologue",
               HexFormat.of().formatHex(new byte[] {1, 2, 3}),
               "--key",
-              client.toString());
+              client.toString(),
+              "--any-peer");
       peer.join(TimeUnit.SECONDS.toMillis(30));
       assertEquals(0, connect.exit(), connect.err());
       assertEquals("noise-java got: ping", connect.out());
@@ -238,6 +241,8 @@ class CliIT {
 
   @Test
   void usageErrorsExitTwoWithOneLine() throws Exception {
+    Path key = dir.resolve("usage.pem");
+    Cli.run("", "keygen", "-o", key.toString());
     for (String[] args :
         new String[][] {
           {},
@@ -249,16 +254,61 @@ class CliIT {
           {"listen", "--port", "0"},
           {"pubkey", "-k", "not-a-key"},
           {"connect", "127.0.0.1:1", "--raw"},
-          {"bench", "--jar", "/nonexistent/benchmarks.jar"},
+          {"connect", "127.0.0.1:1", "--peer-key", "09".repeat(32)},
+          {"connect", "127.0.0.1:1", "--key", "KEY", "--trust", "/nonexistent/known_agents"},
+          {
+            "connect",
+            "127.0.0.1:1",
+            "--raw",
+            "--protocol",
+            "Noise_NN_25519_ChaChaPoly_SHA256",
+            "--peer-key",
+            "09".repeat(32)
+          },
+          {
+            "connect",
+            "127.0.0.1:1",
+            "--raw",
+            "--protocol",
+            "Noise_IK_25519_ChaChaPoly_SHA256",
+            "--key",
+            "KEY"
+          },
+          {
+            "connect",
+            "127.0.0.1:1",
+            "--raw",
+            "--protocol",
+            "Noise_XX_25519_ChaChaPoly_SHA256",
+            "--key",
+            "KEY"
+          },
+          {"connect", "127.0.0.1:1", "--raw", "--protocol", "Noise_NNpsk0_25519_ChaChaPoly_SHA256"},
+          {
+            "listen",
+            "--port",
+            "0",
+            "--raw",
+            "--protocol",
+            "Noise_XX_448_ChaChaPoly_SHA256",
+            "--key",
+            "KEY",
+            "--any-peer"
+          },
         }) {
-      Cli c = Cli.run("", args);
+      String[] real =
+          Arrays.stream(args).map(a -> a.equals("KEY") ? key.toString() : a).toArray(String[]::new);
+      Cli c = Cli.run("", real);
       assertEquals(2, c.exit(), Arrays.toString(args) + " -> " + c.err());
       assertTrue(c.err().startsWith("agentwire: "), Arrays.toString(args) + " -> " + c.err());
+      assertEquals(1, c.err().strip().split("\n").length, "one line: " + c.err());
     }
     Cli refused =
-        Cli.run("", "connect", "127.0.0.1:1", "--peer-key", "00".repeat(32).replace("00", "09"));
+        Cli.run(
+            "", "connect", "127.0.0.1:1", "--key", key.toString(), "--peer-key", "09".repeat(32));
     assertEquals(1, refused.exit(), refused.err());
     assertEquals(1, refused.err().strip().split("\n").length, refused.err());
+    assertTrue(refused.err().contains("127.0.0.1:1"), "names the target: " + refused.err());
   }
 
   @Test

@@ -294,6 +294,49 @@ public final class AgentSocketConfig {
     }
   }
 
+  /**
+   * What {@code protocolName} (a Noise name this layer runs) asks of one side, for tools that check
+   * their options before connecting.
+   */
+  public static final class PatternNeeds {
+    /** Whether this side needs its own static key (an identity). */
+    public final boolean localStaticKey;
+
+    /** Whether the peer has a static key at all in this pattern. */
+    public final boolean peerStaticKey;
+
+    /** Whether this side must know the peer's static key before the handshake (IK, NK, KK...). */
+    public final boolean peerKeyInAdvance;
+
+    /** Whether the handshake proves the peer holds its static key, so a verifier can check it. */
+    public final boolean peerKeyProven;
+
+    /** Whether a PSK is needed. */
+    public final boolean psk;
+
+    /** Whether the DH function is X25519 (AgentWire identities are X25519 keys). */
+    public final boolean x25519;
+
+    private PatternNeeds(NoiseProtocol p, boolean client) {
+      char mine = client ? Suites.initiatorStatic(p) : Suites.responderStatic(p);
+      char theirs = client ? Suites.responderStatic(p) : Suites.initiatorStatic(p);
+      this.localStaticKey = mine != 'N';
+      this.peerStaticKey = theirs != 'N';
+      this.peerKeyInAdvance = theirs == 'K';
+      this.peerKeyProven = peerStaticKey && Handshaker.peerKeyAuthenticated(p, client);
+      this.psk = p.pattern().contains("psk");
+      this.x25519 = p.dh() == io.agentwire.provider.backend.Primitive.X25519;
+    }
+
+    /**
+     * @param client whether we are the initiator (the side that connects)
+     * @throws IllegalArgumentException if the socket layer cannot run {@code protocolName}
+     */
+    public static PatternNeeds of(String protocolName, boolean raw, boolean client) {
+      return new PatternNeeds(Suites.check(protocolName, raw), client);
+    }
+  }
+
   static NoiseProtocol parse(String name) {
     try {
       return NoiseProtocol.parse(name);
