@@ -142,6 +142,60 @@ class CliIT {
   }
 
   @Test
+  void tofuPinsTheServerThenRefusesAChangedKeyAndTrustOnlyReads() throws Exception {
+    Path server = dir.resolve("server.pem");
+    Path replacement = dir.resolve("replacement.pem");
+    Path client = dir.resolve("client.pem");
+    String serverFp = field(Cli.run("", "keygen", "-o", server.toString()).out(), "fingerprint");
+    String newFp = field(Cli.run("", "keygen", "-o", replacement.toString()).out(), "fingerprint");
+    Cli.run("", "keygen", "-o", client.toString());
+    Path known = dir.resolve("known_agents");
+    String port;
+    try (Cli listen =
+        Cli.start("listen", "--port", "0", "--key", server.toString(), "--echo", "--any-peer")) {
+      port = listen.awaitErrLine("listening on ").replaceAll(".*:", "").strip();
+      Cli first =
+          Cli.run(
+              "x",
+              "connect",
+              "127.0.0.1:" + port,
+              "--key",
+              client.toString(),
+              "--tofu",
+              known.toString());
+      assertEquals(0, first.exit(), first.err());
+      assertTrue(Files.readString(known).startsWith("#"), "a trust file was written");
+      Cli again =
+          Cli.run(
+              "y",
+              "connect",
+              "127.0.0.1:" + port,
+              "--key",
+              client.toString(),
+              "--trust",
+              known.toString());
+      assertEquals(0, again.exit(), again.err());
+      assertTrue(again.err().contains("Noise_IK_"), "the pinned key enables IK: " + again.err());
+    }
+    try (Cli listen =
+        Cli.start(
+            "listen", "--port", port, "--key", replacement.toString(), "--echo", "--any-peer")) {
+      listen.awaitErrLine("listening on ");
+      Cli changed =
+          Cli.run(
+              "z",
+              "connect",
+              "127.0.0.1:" + port,
+              "--key",
+              client.toString(),
+              "--trust",
+              known.toString());
+      assertEquals(1, changed.exit(), changed.err());
+      assertTrue(changed.err().contains(serverFp) && changed.err().contains(newFp), changed.err());
+    }
+  }
+
+  @Test
   void aWrongPinnedKeyFailsWithExitOneNamingBothFingerprints() throws Exception {
     Path server = dir.resolve("server.pem");
     Path client = dir.resolve("client.pem");
