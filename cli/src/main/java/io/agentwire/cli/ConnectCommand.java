@@ -62,12 +62,7 @@ final class ConnectCommand implements Callable<Integer> {
               () -> {
                 try {
                   OutputStream out = s.getOutputStream();
-                  byte[] buf = new byte[16 * 1024];
-                  int n;
-                  while ((n = System.in.read(buf)) >= 0) {
-                    out.write(buf, 0, n);
-                    lastProgress.set(System.nanoTime());
-                  }
+                  Pump.copy(System.in, out, () -> lastProgress.set(System.nanoTime()));
                   s.shutdownOutput(); // our authenticated close: the peer sees a clean end
                 } catch (IOException e) {
                   if (!s.isClosed()) {

@@ -10,6 +10,11 @@ final class Pump {
   private Pump() {}
 
   static long copy(InputStream in, OutputStream out) throws IOException {
+    return copy(in, out, () -> {});
+  }
+
+  /** As {@link #copy(InputStream, OutputStream)}, calling {@code progress} after each write. */
+  static long copy(InputStream in, OutputStream out, Runnable progress) throws IOException {
     byte[] buf = new byte[16 * 1024];
     long total = 0;
     int n;
@@ -18,6 +23,7 @@ final class Pump {
         out.write(buf, 0, n);
         out.flush();
         total += n;
+        progress.run();
       }
     }
     return total;

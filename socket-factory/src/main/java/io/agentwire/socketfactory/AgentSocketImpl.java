@@ -116,9 +116,7 @@ final class AgentSocketImpl extends SSLSocket {
   }
 
   private void connected() {
-    if (peerHost == null && !clientMode) {
-      peerHost = delegate.getInetAddress().getHostAddress();
-    } else if (peerHost == null) {
+    if (peerHost == null) {
       peerHost = delegate.getInetAddress().getHostAddress();
     }
     if (peerPort == 0) {

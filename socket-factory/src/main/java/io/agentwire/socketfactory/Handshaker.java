@@ -168,7 +168,7 @@ final class Handshaker {
           break;
         case MESSAGES:
           readMessage(buf, off, len);
-          advance(out);
+          writeWhileNeeded(out);
           break;
         default:
           throw new SSLProtocolException("unexpected frame: the handshake is " + stage);
@@ -259,7 +259,7 @@ final class Handshaker {
     frame[0] = RESPONSE_ACCEPT;
     System.arraycopy(message, 0, frame, 1, message.length);
     out.frame(frame, 0, frame.length);
-    advance(out);
+    writeWhileNeeded(out);
   }
 
   private void onResponse(byte[] buf, int off, int len, FrameSink out)
@@ -295,7 +295,7 @@ final class Handshaker {
     } else {
       throw new SSLProtocolException("unknown handshake response type " + type);
     }
-    advance(out);
+    writeWhileNeeded(out);
   }
 
   private SSLHandshakeException rejected(byte[] buf, int off, int len) {
@@ -386,10 +386,6 @@ final class Handshaker {
   }
 
   /** Writes while it is our turn, then splits when the handshake is over. */
-  private void advance(FrameSink out) throws GeneralSecurityException, SSLException {
-    writeWhileNeeded(out);
-  }
-
   private void writeWhileNeeded(FrameSink out) throws GeneralSecurityException, SSLException {
     while (hs.getAction() == NoiseHandshake.Action.WRITE_MESSAGE) {
       byte[] message = hs.writeMessage(EMPTY);
