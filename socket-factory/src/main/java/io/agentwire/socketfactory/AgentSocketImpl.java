@@ -661,9 +661,14 @@ final class AgentSocketImpl extends SSLSocket {
   }
 
   private final class AppOutput extends OutputStream {
+    private final byte[] one = new byte[1];
+
     @Override
     public void write(int b) throws IOException {
-      AgentSocketImpl.this.write(new byte[] {(byte) b}, 0, 1);
+      synchronized (one) { // no allocation per byte for code that writes byte by byte
+        one[0] = (byte) b;
+        AgentSocketImpl.this.write(one, 0, 1);
+      }
     }
 
     @Override
