@@ -4,11 +4,9 @@ import io.agentwire.provider.NoiseTransport;
 import io.agentwire.provider.backend.AeadCipher;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PublicKey;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
@@ -41,9 +39,6 @@ final class RecordLayer {
   static final byte ALERT = 7;
 
   private static final byte[] NOTHING = new byte[0];
-  private static final byte[] X25519_SPKI_PREFIX = {
-    0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x03, 0x21, 0x00
-  };
 
   /** What opening a record produced. */
   enum Opened {
@@ -218,7 +213,7 @@ final class RecordLayer {
         return 0; // a step is already under way
       }
       ownShare = generate();
-      byte[] pub = rawPublic(ownShare.getPublic());
+      byte[] pub = AgentKeys.raw(ownShare.getPublic());
       // Sealed under dhLock: once the reader can drop our share, it is either not sent at all or
       // already ahead of any reply the reader queues.
       return seal(KEY_SHARE, pub, 0, pub.length, out, pos);
@@ -415,7 +410,7 @@ final class RecordLayer {
         byte[] secret = agree(mine, peerShare);
         awaitingSwitch = secret.clone();
         replyQueued = true;
-        controls.add(new Control(KEY_SHARE_REPLY, rawPublic(mine.getPublic()), secret));
+        controls.add(new Control(KEY_SHARE_REPLY, AgentKeys.raw(mine.getPublic()), secret));
       } finally {
         destroy(mine);
       }
@@ -536,11 +531,7 @@ final class RecordLayer {
       throw new SSLProtocolException("a DH step key is 32 bytes, not " + peerShare.length);
     }
     try {
-      byte[] spki = Arrays.copyOf(X25519_SPKI_PREFIX, X25519_SPKI_PREFIX.length + 32);
-      System.arraycopy(peerShare, 0, spki, X25519_SPKI_PREFIX.length, 32);
-      PublicKey peer =
-          KeyFactory.getInstance("X25519", config.cryptoProvider())
-              .generatePublic(new X509EncodedKeySpec(spki));
+      PublicKey peer = AgentKeys.fromRaw(peerShare);
       KeyAgreement ka = KeyAgreement.getInstance("X25519", config.cryptoProvider());
       ka.init(mine.getPrivate());
       ka.doPhase(peer, true);
@@ -548,11 +539,6 @@ final class RecordLayer {
     } catch (GeneralSecurityException e) {
       throw new SSLProtocolException("the peer's DH step key is unusable: " + e.getMessage());
     }
-  }
-
-  private static byte[] rawPublic(PublicKey key) {
-    byte[] spki = key.getEncoded();
-    return Arrays.copyOfRange(spki, spki.length - 32, spki.length);
   }
 
   private static void destroy(KeyPair pair) {
