@@ -78,6 +78,18 @@ final class Cli implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code keygen -o file} and returns the run, whose output holds the key and fingerprint.
+   */
+  static Cli keygen(java.nio.file.Path file) throws Exception {
+    return run("", "keygen", "-o", file.toString());
+  }
+
+  /** Waits for {@code listen}'s "listening on HOST:PORT" line and returns the port. */
+  String awaitPort() throws InterruptedException {
+    return awaitErrLine("listening on ").replaceAll(".*:", "").strip();
+  }
+
   /** Waits for a line on stderr that starts with {@code prefix} and returns it. */
   String awaitErrLine(String prefix) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -39,7 +39,7 @@ class CliIT {
   @Test
   void keygenAndPubkeyAgreeWithEachOtherAndWithOpenssl() throws Exception {
     Path key = dir.resolve("agent.pem");
-    Cli gen = Cli.run("", "keygen", "-o", key.toString());
+    Cli gen = Cli.keygen(key);
     assertEquals(0, gen.exit(), gen.err());
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
     Cli pub = Cli.run("", "pubkey", "-k", key.toString());
@@ -47,7 +47,7 @@ class CliIT {
     assertEquals(field(gen.out(), "public key"), field(pub.out(), "public key"));
     assertEquals(field(gen.out(), "fingerprint"), field(pub.out(), "fingerprint"));
 
-    Cli again = Cli.run("", "keygen", "-o", key.toString());
+    Cli again = Cli.keygen(key);
     assertEquals(2, again.exit(), "refuses to overwrite: " + again.err());
     assertTrue(again.err().contains("exists"), again.err());
 
@@ -85,12 +85,11 @@ class CliIT {
   void listenAndConnectEchoOverLoopbackWithPinnedKeys() throws Exception {
     Path server = dir.resolve("server.pem");
     Path client = dir.resolve("client.pem");
-    String serverKey = field(Cli.run("", "keygen", "-o", server.toString()).out(), "public key");
-    String clientFingerprint =
-        field(Cli.run("", "keygen", "-o", client.toString()).out(), "fingerprint");
+    String serverKey = field(Cli.keygen(server).out(), "public key");
+    String clientFingerprint = field(Cli.keygen(client).out(), "fingerprint");
     try (Cli listen =
         Cli.start("listen", "--port", "0", "--key", server.toString(), "--echo", "--any-peer")) {
-      String port = listen.awaitErrLine("listening on ").replaceAll(".*:", "").strip();
+      String port = listen.awaitPort();
       Cli connect =
           Cli.run(
               "hello over noise\nsecond line\n",
@@ -116,14 +115,14 @@ class CliIT {
   void netcatModeCarriesStdinBothWaysAndOnceExitsAfterOneConnection() throws Exception {
     Path server = dir.resolve("server.pem");
     Path client = dir.resolve("client.pem");
-    String serverKey = field(Cli.run("", "keygen", "-o", server.toString()).out(), "public key");
-    Cli.run("", "keygen", "-o", client.toString());
+    String serverKey = field(Cli.keygen(server).out(), "public key");
+    Cli.keygen(client);
     try (Cli listen =
         Cli.start("listen", "--port", "0", "--key", server.toString(), "--any-peer", "--once")) {
       try (java.io.OutputStream stdin = listen.process.getOutputStream()) {
         stdin.write("from server\n".getBytes(StandardCharsets.UTF_8));
       }
-      String port = listen.awaitErrLine("listening on ").replaceAll(".*:", "").strip();
+      String port = listen.awaitPort();
       Cli connect =
           Cli.run(
               "from client\n",
@@ -146,14 +145,14 @@ class CliIT {
     Path server = dir.resolve("server.pem");
     Path replacement = dir.resolve("replacement.pem");
     Path client = dir.resolve("client.pem");
-    String serverFp = field(Cli.run("", "keygen", "-o", server.toString()).out(), "fingerprint");
-    String newFp = field(Cli.run("", "keygen", "-o", replacement.toString()).out(), "fingerprint");
-    Cli.run("", "keygen", "-o", client.toString());
+    String serverFp = field(Cli.keygen(server).out(), "fingerprint");
+    String newFp = field(Cli.keygen(replacement).out(), "fingerprint");
+    Cli.keygen(client);
     Path known = dir.resolve("known_agents");
     String port;
     try (Cli listen =
         Cli.start("listen", "--port", "0", "--key", server.toString(), "--echo", "--any-peer")) {
-      port = listen.awaitErrLine("listening on ").replaceAll(".*:", "").strip();
+      port = listen.awaitPort();
       Cli first =
           Cli.run(
               "x",
@@ -200,12 +199,12 @@ class CliIT {
     Path server = dir.resolve("server.pem");
     Path client = dir.resolve("client.pem");
     Path other = dir.resolve("other.pem");
-    String serverFp = field(Cli.run("", "keygen", "-o", server.toString()).out(), "fingerprint");
-    Cli.run("", "keygen", "-o", client.toString());
-    Cli otherGen = Cli.run("", "keygen", "-o", other.toString());
+    String serverFp = field(Cli.keygen(server).out(), "fingerprint");
+    Cli.keygen(client);
+    Cli otherGen = Cli.keygen(other);
     try (Cli listen =
         Cli.start("listen", "--port", "0", "--key", server.toString(), "--echo", "--any-peer")) {
-      String port = listen.awaitErrLine("listening on ").replaceAll(".*:", "").strip();
+      String port = listen.awaitPort();
       Cli connect =
           Cli.run(
               "secret\n",
@@ -232,7 +231,7 @@ class CliIT {
   void rawModeTalksToNoiseJava() throws Exception {
     String protocol = "Noise_XX_25519_ChaChaPoly_SHA256";
     Path client = dir.resolve("client.pem");
-    Cli.run("", "keygen", "-o", client.toString());
+    Cli.keygen(client);
     try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Thread peer =
           new Thread(
@@ -296,7 +295,7 @@ class CliIT {
   @Test
   void usageErrorsExitTwoWithOneLine() throws Exception {
     Path key = dir.resolve("usage.pem");
-    Cli.run("", "keygen", "-o", key.toString());
+    Cli.keygen(key);
     for (String[] args :
         new String[][] {
           {},
