@@ -9,6 +9,7 @@ module io.agentwire.provider {
 
   exports io.agentwire.provider;
   exports io.agentwire.provider.backend;
+  exports io.agentwire.provider.ratchet;
 
   uses io.agentwire.provider.backend.CryptoBackend;
 

@@ -2,6 +2,7 @@ package io.agentwire.provider.internal;
 
 import io.agentwire.provider.NoiseHandshake;
 import io.agentwire.provider.backend.Primitive;
+import io.agentwire.provider.ratchet.DoubleRatchet;
 import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.util.List;
@@ -99,7 +100,28 @@ public final class Registrations {
             "BLAKE2b-512",
             List.of("BLAKE2B-512", "BLAKE2b"),
             Blake2DigestSpi.class,
-            () -> new Blake2DigestSpi(Primitive.BLAKE2B)));
+            () -> new Blake2DigestSpi(Primitive.BLAKE2B)),
+        service(
+            p,
+            DoubleRatchet.SERVICE_TYPE,
+            DoubleRatchet.DEFAULT_PROFILE,
+            List.of(),
+            DoubleRatchetEngine.class,
+            () -> DoubleRatchetEngine.forProfile(DoubleRatchet.DEFAULT_PROFILE)),
+        service(
+            p,
+            DoubleRatchet.SERVICE_TYPE,
+            DoubleRatchet.HEADER_ENCRYPTED_PROFILE,
+            List.of(),
+            DoubleRatchetEngine.class,
+            () -> DoubleRatchetEngine.forProfile(DoubleRatchet.HEADER_ENCRYPTED_PROFILE)),
+        service(
+            p,
+            DoubleRatchet.SERVICE_TYPE,
+            DoubleRatchet.SIGNAL_V3_PROFILE,
+            List.of(),
+            DoubleRatchetEngine.class,
+            () -> DoubleRatchetEngine.forProfile(DoubleRatchet.SIGNAL_V3_PROFILE)));
   }
 
   /**

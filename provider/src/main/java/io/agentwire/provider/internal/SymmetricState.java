@@ -15,31 +15,23 @@ final class SymmetricState {
 
   private final HashFunction hash;
   private final int hashLength;
-  private final int blockLength;
   private final Primitive cipher;
   private final CipherState cipherState;
   private final byte[] ck;
   private final byte[] h;
-  // Scratch space for HMAC/HKDF, reused so that a handshake allocates little.
-  private final byte[] pad;
-  private final byte[] inner;
-  private final byte[] tempKey;
+  private final Hmac hmac;
   private final byte[] out1;
   private final byte[] out2;
   private final byte[] out3;
-  private final byte[] counter = new byte[1];
 
   SymmetricState(Primitive hashPrimitive, Primitive cipher) {
     this.hash = Backends.newHash(hashPrimitive);
     this.hashLength = hash.hashLength();
-    this.blockLength = hash.blockLength();
     this.cipher = cipher;
     this.cipherState = new CipherState(cipher);
     this.ck = new byte[hashLength];
     this.h = new byte[hashLength];
-    this.pad = new byte[blockLength];
-    this.inner = new byte[hashLength];
-    this.tempKey = new byte[hashLength];
+    this.hmac = new Hmac(hashPrimitive);
     this.out1 = new byte[hashLength];
     this.out2 = new byte[hashLength];
     this.out3 = new byte[hashLength];
@@ -176,52 +168,18 @@ final class SymmetricState {
 
   /** HKDF(ck, ikm, outputs) of section 4.3 into out1, out2 and (for three outputs) out3. */
   private void hkdf(byte[] ikm, int offset, int length, int outputs) {
-    hmac(ck, ikm, offset, length, null, 0, tempKey);
-    counter[0] = 1;
-    hmac(tempKey, counter, 0, 1, null, 0, out1);
-    counter[0] = 2;
-    hmac(tempKey, out1, 0, hashLength, counter, 1, out2);
     if (outputs == 3) {
-      counter[0] = 3;
-      hmac(tempKey, out2, 0, hashLength, counter, 1, out3);
+      hmac.noiseHkdf(ck, ikm, offset, length, out1, out2, out3);
+    } else {
+      hmac.noiseHkdf(ck, ikm, offset, length, out1, out2);
     }
-    Arrays.fill(tempKey, (byte) 0);
-  }
-
-  /** HMAC-HASH(key, data || suffix) per RFC 2104; key is hashLength bytes, below a block. */
-  private void hmac(
-      byte[] key,
-      byte[] data,
-      int offset,
-      int length,
-      byte[] suffix,
-      int suffixLength,
-      byte[] out) {
-    Arrays.fill(pad, (byte) 0x36);
-    for (int i = 0; i < hashLength; i++) {
-      pad[i] ^= key[i];
-    }
-    hash.update(pad, 0, blockLength);
-    hash.update(data, offset, length);
-    if (suffixLength > 0) {
-      hash.update(suffix, 0, suffixLength);
-    }
-    hash.doFinal(inner, 0);
-    Arrays.fill(pad, (byte) 0x5c);
-    for (int i = 0; i < hashLength; i++) {
-      pad[i] ^= key[i];
-    }
-    hash.update(pad, 0, blockLength);
-    hash.update(inner, 0, hashLength);
-    hash.doFinal(out, 0);
-    Arrays.fill(pad, (byte) 0);
   }
 
   private void wipeScratch() {
     Arrays.fill(out1, (byte) 0);
     Arrays.fill(out2, (byte) 0);
     Arrays.fill(out3, (byte) 0);
-    Arrays.fill(inner, (byte) 0);
+    hmac.destroy();
   }
 
   void destroy() {

@@ -1,0 +1,140 @@
+package io.agentwire.provider.internal;
+
+import io.agentwire.provider.backend.AeadCipher;
+import io.agentwire.provider.backend.Primitive;
+import io.agentwire.provider.ratchet.RatchetException;
+import java.security.GeneralSecurityException;
+
+/**
+ * What differs between Double Ratchet profiles: the root-key KDF's label, how the shared secret
+ * seeds the first keys, and the per-message encryption and wire format. The ratchet itself ({@link
+ * RatchetState}) is the same for all. Implementations are stateless and thread-safe; per-session
+ * scratch objects are passed in.
+ */
+abstract class RatchetProfile {
+
+  /** A decoded header: the sender's ratchet public key (raw 32 bytes), PN and N. */
+  record Header(byte[] dh, long pn, long n) {}
+
+  /**
+   * A message split into its parts. {@code header} is null when it is encrypted (header-encryption
+   * profile) until {@link #openHeader} succeeds.
+   */
+  record Parsed(byte[] message, Header header) {}
+
+  /** The first keys from the shared secret: root key, optional chain key, optional header keys. */
+  record InitialKeys(byte[] rootKey, byte[] chainKey, byte[] headerKeyA, byte[] nextHeaderKeyB) {}
+
+  abstract String name();
+
+  /** The profile's identifier in serialized sessions. */
+  abstract int id();
+
+  abstract int secretLength();
+
+  abstract boolean headerEncryption();
+
+  abstract InitialKeys initialKeys(Hmac hmac, byte[] sharedSecret);
+
+  /**
+   * KDF_RK (KDF_RK_HE): from the root key and a DH output, the next root key, a chain key and (for
+   * header encryption) the next header key, each 32 bytes.
+   */
+  abstract void kdfRk(
+      Hmac hmac,
+      byte[] rootKey,
+      byte[] dhOutput,
+      byte[] rootOut,
+      byte[] chainOut,
+      byte[] headerOut);
+
+  /**
+   * Encrypts {@code plaintext} under message key {@code mk} with {@code header}.
+   *
+   * @param headerKey HKs in the header-encryption profile, else null
+   * @param senderIsInitiator which way the message goes, for profiles whose authentication orders
+   *     the parties by role
+   */
+  abstract byte[] seal(
+      Session session,
+      byte[] mk,
+      Header header,
+      byte[] headerKey,
+      byte[] plaintext,
+      byte[] associatedData,
+      boolean senderIsInitiator)
+      throws GeneralSecurityException;
+
+  /** Splits a message, checking its framing; the header stays encrypted where it is. */
+  abstract Parsed parse(byte[] message) throws RatchetException;
+
+  /** HDECRYPT: the header of {@code parsed} if {@code headerKey} opens it, else null. */
+  Header openHeader(Session session, byte[] headerKey, Parsed parsed) {
+    return parsed.header();
+  }
+
+  /**
+   * Authenticates and decrypts the body of {@code parsed} under message key {@code mk}.
+   *
+   * @throws javax.crypto.AEADBadTagException if it is not authentic
+   */
+  abstract byte[] open(
+      Session session, byte[] mk, Parsed parsed, byte[] associatedData, boolean senderIsInitiator)
+      throws GeneralSecurityException;
+
+  /** Per-session scratch objects a profile needs, made once per session. */
+  static final class Session {
+    final Hmac hmac = new Hmac(Primitive.SHA256);
+    private AeadCipher aead;
+
+    AeadCipher aead() {
+      if (aead == null) {
+        aead = Backends.newAead(Primitive.CHACHA20_POLY1305);
+      }
+      return aead;
+    }
+
+    void destroy() {
+      hmac.destroy();
+      if (aead != null) {
+        aead.destroy();
+      }
+    }
+  }
+
+  static RatchetProfile byName(String name) {
+    for (RatchetProfile p : ALL) {
+      if (p.name().equals(name)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  static RatchetProfile byId(int id) {
+    for (RatchetProfile p : ALL) {
+      if (p.id() == id) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  static final RatchetProfile[] ALL = {
+    new ModernRatchetProfile(false), new ModernRatchetProfile(true), new SignalV3RatchetProfile()
+  };
+
+  static void putUint32(byte[] out, int offset, long v) {
+    out[offset] = (byte) (v >>> 24);
+    out[offset + 1] = (byte) (v >>> 16);
+    out[offset + 2] = (byte) (v >>> 8);
+    out[offset + 3] = (byte) v;
+  }
+
+  static long getUint32(byte[] in, int offset) {
+    return ((in[offset] & 0xffL) << 24)
+        | ((in[offset + 1] & 0xffL) << 16)
+        | ((in[offset + 2] & 0xffL) << 8)
+        | (in[offset + 3] & 0xffL);
+  }
+}
