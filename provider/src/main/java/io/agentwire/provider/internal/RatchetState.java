@@ -465,8 +465,12 @@ final class RatchetState implements RatchetSession {
 
   /** KDF_CK: message key HMAC(ck, 0x01), next chain key HMAC(ck, 0x02) (section 5.2). */
   private void kdfCk(byte[] ck, byte[] mkOut, byte[] ckOut) {
-    scratch.hmac.mac(ck, KEY, ONE, 0, 1, null, 0, mkOut, 0);
-    scratch.hmac.mac(ck, KEY, TWO, 0, 1, null, 0, ckOut, 0);
+    kdfCk(scratch.hmac, ck, mkOut, ckOut);
+  }
+
+  static void kdfCk(Hmac hmac, byte[] ck, byte[] mkOut, byte[] ckOut) {
+    hmac.mac(ck, KEY, ONE, 0, 1, null, 0, mkOut, 0);
+    hmac.mac(ck, KEY, TWO, 0, 1, null, 0, ckOut, 0);
   }
 
   private static final byte[] ONE = {1};
