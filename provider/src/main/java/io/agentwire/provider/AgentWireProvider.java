@@ -9,8 +9,9 @@ import java.util.Map;
  * The AgentWire JCA provider, named {@value #NAME}. It offers X25519 and X448 (KeyPairGenerator,
  * KeyFactory, KeyAgreement; interoperable with the JDK's {@code XECPublicKey} and {@code
  * XECPrivateKey}), Cipher {@code ChaCha20-Poly1305}, MessageDigest {@code BLAKE2s-256} and {@code
- * BLAKE2b-512}, and the {@value NoiseHandshake#SERVICE_TYPE} service for every valid Noise protocol
- * name of revision 34, parsed on demand.
+ * BLAKE2b-512}, Signature {@code XEdDSA} (Signal's XEdDSA: sign and verify with X25519 keys), and
+ * the {@value NoiseHandshake#SERVICE_TYPE} service for every valid Noise protocol name of revision
+ * 34, parsed on demand.
  *
  * <p>Register it like any provider: {@code Security.addProvider(new AgentWireProvider())}, {@code
  * Security.insertProviderAt(...)}, or statically by name ({@code security.provider.N=AgentWire}) in

@@ -121,7 +121,14 @@ public final class Registrations {
             DoubleRatchet.SIGNAL_V3_PROFILE,
             List.of(),
             DoubleRatchetEngine.class,
-            () -> DoubleRatchetEngine.forProfile(DoubleRatchet.SIGNAL_V3_PROFILE)));
+            () -> DoubleRatchetEngine.forProfile(DoubleRatchet.SIGNAL_V3_PROFILE)),
+        service(
+            p,
+            "Signature",
+            "XEdDSA",
+            List.of(),
+            XEdDsaSignatureSpi.class,
+            XEdDsaSignatureSpi::new));
   }
 
   /**
