@@ -81,7 +81,8 @@ public final class XEdDsa {
     // calculate_key_pair: A is E with its sign forced to 0, so a is -k when E's x is odd.
     int signOfE = (publicPoint[31] >>> 7) & 1;
     publicPoint[31] &= 0x7f;
-    byte[] kModQ = reduce(Arrays.copyOf(k, 64));
+    byte[] kWide = Arrays.copyOf(k, 64);
+    byte[] kModQ = reduce(kWide);
     byte[] minusK = mulAdd(ORDER_MINUS_ONE, kModQ, ZERO);
     byte[] a = select(signOfE, minusK, kModQ);
     byte[] nonceHash = null;
@@ -106,7 +107,7 @@ public final class XEdDsa {
       System.arraycopy(s, 0, signature, 32, 32);
       return signature;
     } finally {
-      wipe(k, kModQ, minusK, a, nonceHash, r, challengeHash);
+      wipe(k, kWide, kModQ, minusK, a, nonceHash, r, challengeHash);
     }
   }
 
