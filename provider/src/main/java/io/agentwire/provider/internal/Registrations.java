@@ -3,6 +3,7 @@ package io.agentwire.provider.internal;
 import io.agentwire.provider.NoiseHandshake;
 import io.agentwire.provider.backend.Primitive;
 import io.agentwire.provider.ratchet.DoubleRatchet;
+import io.agentwire.provider.ratchet.X3dh;
 import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.util.List;
@@ -123,12 +124,21 @@ public final class Registrations {
             DoubleRatchetEngine.class,
             () -> DoubleRatchetEngine.forProfile(DoubleRatchet.SIGNAL_V3_PROFILE)),
         service(
+            p, "Signature", "XEdDSA", List.of(), XEdDsaSignatureSpi.class, XEdDsaSignatureSpi::new),
+        service(
             p,
-            "Signature",
-            "XEdDSA",
+            X3dh.SERVICE_TYPE,
+            X3dh.DEFAULT_PROFILE,
             List.of(),
-            XEdDsaSignatureSpi.class,
-            XEdDsaSignatureSpi::new));
+            X3dhEngine.class,
+            () -> X3dhEngine.forProfile(X3dh.DEFAULT_PROFILE)),
+        service(
+            p,
+            X3dh.SERVICE_TYPE,
+            X3dh.SIGNAL_V3_PROFILE,
+            List.of(),
+            X3dhEngine.class,
+            () -> X3dhEngine.forProfile(X3dh.SIGNAL_V3_PROFILE)));
   }
 
   /**

@@ -56,4 +56,8 @@ public interface RatchetSession extends Destroyable {
    * would reuse message keys).
    */
   byte[] serialize();
+
+  /** Wipes every key of the session; later calls throw {@link IllegalStateException}. */
+  @Override
+  void destroy();
 }

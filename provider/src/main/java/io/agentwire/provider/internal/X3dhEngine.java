@@ -1,0 +1,586 @@
+package io.agentwire.provider.internal;
+
+import io.agentwire.provider.backend.DhFunction;
+import io.agentwire.provider.backend.Primitive;
+import io.agentwire.provider.ratchet.DoubleRatchet;
+import io.agentwire.provider.ratchet.PrekeyBundle;
+import io.agentwire.provider.ratchet.RatchetException;
+import io.agentwire.provider.ratchet.RatchetException.Reason;
+import io.agentwire.provider.ratchet.RatchetSession;
+import io.agentwire.provider.ratchet.X3dh;
+import io.agentwire.provider.ratchet.X3dhSpi;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.KeyPair;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The provider's {@link X3dhSpi} (X3DH specification revision 1, sections 2-3): SK = HKDF(salt = 32
+ * zero bytes, ikm = 32 x 0xFF || DH1 || DH2 || DH3 [|| DH4], info) with DH1 = DH(IK_A, SPK_B), DH2
+ * = DH(EK_A, IK_B), DH3 = DH(EK_A, SPK_B), DH4 = DH(EK_A, OPK_B); AD = Encode(IK_A) ||
+ * Encode(IK_B). Every DH runs on raw arrays through the backend so each scalar is wiped after use.
+ */
+public final class X3dhEngine extends X3dhSpi {
+
+  private static final int KEY = 32;
+  private static final int MAX_ONE_TIME_PREKEYS = 10_000;
+  private static final int KEPT_SIGNED_PREKEYS = 4;
+
+  private final boolean signalV3;
+  private final DhFunction dh = Backends.dh(Primitive.X25519);
+
+  X3dhEngine(boolean signalV3) {
+    this.signalV3 = signalV3;
+  }
+
+  static X3dhEngine forProfile(String name) {
+    if (X3dh.DEFAULT_PROFILE.equals(name)) {
+      return new X3dhEngine(false);
+    }
+    return X3dh.SIGNAL_V3_PROFILE.equals(name) ? new X3dhEngine(true) : null;
+  }
+
+  @Override
+  protected String engineGetProfile() {
+    return signalV3 ? X3dh.SIGNAL_V3_PROFILE : X3dh.DEFAULT_PROFILE;
+  }
+
+  @Override
+  protected int engineGetSecretLength() {
+    return signalV3 ? 64 : 32;
+  }
+
+  private byte[] info() {
+    return (signalV3 ? "WhisperText" : "AgentWire_X3DH_25519_SHA256")
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+
+  // ---- initiator ----
+
+  @Override
+  protected X3dh.Initiated engineInitiate(
+      KeyPair identity, PrekeyBundle bundle, PublicKey expectedIdentity, DoubleRatchet ratchet)
+      throws GeneralSecurityException {
+    byte[] ikA = rawPrivateOf(identity);
+    byte[] ek = new byte[KEY];
+    try {
+      byte[] ikAPublic = XecKeys.rawPublic(identity.getPublic(), Primitive.X25519);
+      byte[] ikB = XecKeys.rawPublic(bundle.identityKey(), Primitive.X25519);
+      if (expectedIdentity != null
+          && !MessageDigest.isEqual(XecKeys.rawPublic(expectedIdentity, Primitive.X25519), ikB)) {
+        throw new RatchetException(
+            Reason.WRONG_IDENTITY, "the bundle's identity key is not the expected one");
+      }
+      byte[] spkB = XecKeys.rawPublic(bundle.signedPrekey(), Primitive.X25519);
+      if (!XEdDsa.verify(ikB, encodeKey(spkB), bundle.signature())) {
+        throw new RatchetException(
+            Reason.BAD_SIGNATURE,
+            "the signed prekey's signature does not verify under the bundle's identity key");
+      }
+      PublicKey opk = bundle.oneTimePrekey();
+      byte[] opkB = opk == null ? null : XecKeys.rawPublic(opk, Primitive.X25519);
+      Backends.randomBytes(ek);
+      byte[] ekPublic = new byte[KEY];
+      dh.publicKey(ek, ekPublic);
+      byte[] sk = deriveSecret(ikA, spkB, ek, ikB, ek, spkB, opkB == null ? null : ek, opkB);
+      byte[] ad = concat(encodeKey(ikAPublic), encodeKey(ikB));
+      RatchetSession session;
+      try {
+        session = ratchet.initInitiator(sk, bundle.signedPrekey(), ad);
+      } finally {
+        Arrays.fill(sk, (byte) 0);
+      }
+      return new Initiated(
+          session,
+          bundle.identityKey(),
+          ikAPublic,
+          ekPublic,
+          bundle.signedPrekeyId(),
+          bundle.oneTimePrekeyId());
+    } finally {
+      Arrays.fill(ikA, (byte) 0);
+      Arrays.fill(ek, (byte) 0);
+    }
+  }
+
+  private final class Initiated implements X3dh.Initiated {
+    private final RatchetSession session;
+    private final PublicKey responderIdentity;
+    private final byte[] identity;
+    private final byte[] ephemeral;
+    private final int signedPrekeyId;
+    private final OptionalInt oneTimePrekeyId;
+
+    Initiated(
+        RatchetSession session,
+        PublicKey responderIdentity,
+        byte[] identity,
+        byte[] ephemeral,
+        int signedPrekeyId,
+        OptionalInt oneTimePrekeyId) {
+      this.session = session;
+      this.responderIdentity = responderIdentity;
+      this.identity = identity;
+      this.ephemeral = ephemeral;
+      this.signedPrekeyId = signedPrekeyId;
+      this.oneTimePrekeyId = oneTimePrekeyId;
+    }
+
+    @Override
+    public RatchetSession session() {
+      return session;
+    }
+
+    @Override
+    public PublicKey responderIdentity() {
+      return responderIdentity;
+    }
+
+    @Override
+    public byte[] encrypt(byte[] plaintext) throws GeneralSecurityException {
+      byte[] ratchetMessage = session.encrypt(plaintext);
+      if (session.hasReceived()) {
+        return ratchetMessage;
+      }
+      return encodeInitialMessage(
+          identity, ephemeral, signedPrekeyId, oneTimePrekeyId, ratchetMessage);
+    }
+
+    @Override
+    public byte[] decrypt(byte[] message) throws GeneralSecurityException {
+      return session.decrypt(message);
+    }
+
+    @Override
+    public String toString() {
+      return "X3dh.Initiated[" + session + "]";
+    }
+  }
+
+  // ---- initial message formats (docs/RATCHET.md) ----
+
+  byte[] encodeInitialMessage(
+      byte[] identity,
+      byte[] ephemeral,
+      int signedPrekeyId,
+      OptionalInt oneTimePrekeyId,
+      byte[] ratchetMessage) {
+    if (signalV3) {
+      // libsignal's PreKeySignalMessage: version byte, then protobuf fields in number order.
+      ProtoWire.Writer w = new ProtoWire.Writer();
+      if (oneTimePrekeyId.isPresent()) {
+        w.uint32(1, Integer.toUnsignedLong(oneTimePrekeyId.getAsInt()));
+      }
+      byte[] body =
+          w.bytes(2, encodeKey(ephemeral))
+              .bytes(3, encodeKey(identity))
+              .bytes(4, ratchetMessage)
+              .uint32(5, 0)
+              .uint32(6, Integer.toUnsignedLong(signedPrekeyId))
+              .toByteArray();
+      byte[] out = new byte[1 + body.length];
+      out[0] = (byte) SignalV3RatchetProfile.VERSION_BYTE;
+      System.arraycopy(body, 0, out, 1, body.length);
+      return out;
+    }
+    int header = 1 + 33 + 33 + 4 + 1 + (oneTimePrekeyId.isPresent() ? 4 : 0);
+    byte[] out = new byte[header + ratchetMessage.length];
+    out[0] = 1;
+    System.arraycopy(encodeKey(identity), 0, out, 1, 33);
+    System.arraycopy(encodeKey(ephemeral), 0, out, 34, 33);
+    RatchetProfile.putUint32(out, 67, Integer.toUnsignedLong(signedPrekeyId));
+    out[71] = (byte) (oneTimePrekeyId.isPresent() ? 1 : 0);
+    if (oneTimePrekeyId.isPresent()) {
+      RatchetProfile.putUint32(out, 72, Integer.toUnsignedLong(oneTimePrekeyId.getAsInt()));
+    }
+    System.arraycopy(ratchetMessage, 0, out, header, ratchetMessage.length);
+    return out;
+  }
+
+  @Override
+  protected X3dh.InitialMessage engineParseInitialMessage(byte[] m) throws RatchetException {
+    if (signalV3) {
+      return parseSignalV3(m);
+    }
+    if (m.length < 72 || m[0] != 1) {
+      throw malformed("not an initial message of profile " + X3dh.DEFAULT_PROFILE);
+    }
+    byte[] identity = decodeKey(m, 1);
+    byte[] ephemeral = decodeKey(m, 34);
+    int spkId = (int) RatchetProfile.getUint32(m, 67);
+    int flag = m[71];
+    OptionalInt opkId;
+    int header;
+    if (flag == 0) {
+      opkId = OptionalInt.empty();
+      header = 72;
+    } else if (flag == 1 && m.length >= 76) {
+      opkId = OptionalInt.of((int) RatchetProfile.getUint32(m, 72));
+      header = 76;
+    } else {
+      throw malformed("the one-time prekey flag of an initial message is invalid");
+    }
+    return new X3dh.InitialMessage(
+        XecKeys.publicKey(Primitive.X25519, identity),
+        XecKeys.publicKey(Primitive.X25519, ephemeral),
+        spkId,
+        opkId,
+        Arrays.copyOfRange(m, header, m.length));
+  }
+
+  private static X3dh.InitialMessage parseSignalV3(byte[] m) throws RatchetException {
+    if (m.length < 1 || (m[0] & 0xf0) != 0x30) {
+      throw new RatchetException(Reason.UNSUPPORTED_VERSION, "not a version-3 PreKeySignalMessage");
+    }
+    ProtoWire.Reader r = new ProtoWire.Reader(m, 1, m.length - 1);
+    OptionalInt opkId = OptionalInt.empty();
+    long spkId = -1;
+    byte[] base = null;
+    byte[] identity = null;
+    byte[] message = null;
+    while (r.next()) {
+      switch (r.field()) {
+        case 1 -> opkId = OptionalInt.of((int) r.uint32());
+        case 2 -> base = SignalV3RatchetProfile.decodeKey(r.bytes());
+        case 3 -> identity = SignalV3RatchetProfile.decodeKey(r.bytes());
+        case 4 -> message = r.bytes();
+        case 6 -> spkId = r.uint32();
+        default -> r.skip();
+      }
+    }
+    if (spkId < 0 || base == null || identity == null || message == null) {
+      throw ProtoWire.malformed(
+          "a PreKeySignalMessage needs a signed prekey id, a base key, an identity key and a"
+              + " message");
+    }
+    return new X3dh.InitialMessage(
+        XecKeys.publicKey(Primitive.X25519, identity),
+        XecKeys.publicKey(Primitive.X25519, base),
+        (int) spkId,
+        opkId,
+        message);
+  }
+
+  // ---- responder ----
+
+  @Override
+  protected X3dh.Responder engineNewResponder(KeyPair identity) throws GeneralSecurityException {
+    byte[] priv = rawPrivateOf(identity);
+    byte[] pub = XecKeys.rawPublic(identity.getPublic(), Primitive.X25519);
+    Responder r = new Responder(priv, pub);
+    r.rotateSignedPrekey();
+    return r;
+  }
+
+  /** A prekey's raw key pair; the private half is wiped when the prekey is dropped. */
+  private record Prekey(int id, byte[] privateKey, byte[] publicKey, byte[] signature) {
+    void wipe() {
+      Arrays.fill(privateKey, (byte) 0);
+    }
+  }
+
+  private final class Responder implements X3dh.Responder {
+    private final byte[] identityPrivate;
+    private final byte[] identityPublic;
+    private final Deque<Prekey> signedPrekeys = new ArrayDeque<>(); // newest first
+    private final Map<Integer, Prekey> oneTimePrekeys = new TreeMap<>();
+    private final Set<Integer> published = new HashSet<>();
+    private final Set<Integer> consumed = new HashSet<>();
+    private int nextSignedId = 1;
+    private int nextOneTimeId = 1;
+    private boolean destroyed;
+
+    Responder(byte[] identityPrivate, byte[] identityPublic) {
+      this.identityPrivate = identityPrivate;
+      this.identityPublic = identityPublic;
+    }
+
+    @Override
+    public PublicKey identityKey() {
+      return XecKeys.publicKey(Primitive.X25519, identityPublic);
+    }
+
+    @Override
+    public synchronized PrekeyBundle bundle() throws GeneralSecurityException {
+      checkLive();
+      Prekey spk = signedPrekeys.peekFirst();
+      Prekey opk = null;
+      for (Prekey p : oneTimePrekeys.values()) {
+        if (!published.contains(p.id())) {
+          opk = p;
+          break;
+        }
+      }
+      if (opk != null) {
+        published.add(opk.id());
+      }
+      return PrekeyBundle.of(
+          identityKey(),
+          spk.id(),
+          XecKeys.publicKey(Primitive.X25519, spk.publicKey()),
+          spk.signature(),
+          opk == null ? null : opk.id(),
+          opk == null ? null : XecKeys.publicKey(Primitive.X25519, opk.publicKey()));
+    }
+
+    @Override
+    public synchronized int rotateSignedPrekey() throws GeneralSecurityException {
+      checkLive();
+      Prekey spk = newPrekey(nextSignedId++, true);
+      signedPrekeys.addFirst(spk);
+      while (signedPrekeys.size() > KEPT_SIGNED_PREKEYS) {
+        signedPrekeys.removeLast().wipe();
+      }
+      return spk.id();
+    }
+
+    @Override
+    public synchronized int[] addOneTimePrekeys(int count) {
+      checkLive();
+      if (count < 0 || oneTimePrekeys.size() + count > MAX_ONE_TIME_PREKEYS) {
+        throw new IllegalArgumentException(
+            "at most " + MAX_ONE_TIME_PREKEYS + " one-time prekeys may be held at once");
+      }
+      int[] ids = new int[count];
+      for (int i = 0; i < count; i++) {
+        Prekey p = newPrekey(nextOneTimeId++, false);
+        oneTimePrekeys.put(p.id(), p);
+        ids[i] = p.id();
+      }
+      return ids;
+    }
+
+    @Override
+    public synchronized int unpublishedOneTimePrekeys() {
+      int n = 0;
+      for (Integer id : oneTimePrekeys.keySet()) {
+        if (!published.contains(id)) {
+          n++;
+        }
+      }
+      return n;
+    }
+
+    private Prekey newPrekey(int id, boolean signed) {
+      byte[] priv = new byte[KEY];
+      Backends.randomBytes(priv);
+      byte[] pub = new byte[KEY];
+      dh.publicKey(priv, pub);
+      byte[] signature = null;
+      if (signed) {
+        byte[] random = new byte[64];
+        Backends.randomBytes(random);
+        signature = XEdDsa.sign(identityPrivate, encodeKey(pub), random);
+        Arrays.fill(random, (byte) 0);
+      }
+      return new Prekey(id, priv, pub, signature);
+    }
+
+    @Override
+    public synchronized X3dh.Accepted accept(byte[] initialMessage, DoubleRatchet ratchet)
+        throws GeneralSecurityException {
+      checkLive();
+      java.util.Objects.requireNonNull(initialMessage, "initialMessage");
+      java.util.Objects.requireNonNull(ratchet, "ratchet");
+      if (ratchet.sharedSecretLength() != engineGetSecretLength()) {
+        throw new IllegalArgumentException(
+            "Double Ratchet profile " + ratchet.getProfile() + " does not fit this X3DH profile");
+      }
+      X3dh.InitialMessage m = engineParseInitialMessage(initialMessage);
+      Prekey spk = null;
+      for (Prekey p : signedPrekeys) {
+        if (p.id() == m.signedPrekeyId()) {
+          spk = p;
+        }
+      }
+      if (spk == null) {
+        throw new RatchetException(
+            Reason.UNKNOWN_PREKEY,
+            "signed prekey "
+                + Integer.toUnsignedString(m.signedPrekeyId())
+                + " is unknown (or was rotated out)");
+      }
+      Prekey opk = null;
+      if (m.oneTimePrekeyId().isPresent()) {
+        int id = m.oneTimePrekeyId().getAsInt();
+        if (consumed.contains(id)) {
+          throw new RatchetException(
+              Reason.PREKEY_REUSED,
+              "one-time prekey " + Integer.toUnsignedString(id) + " was already used");
+        }
+        opk = oneTimePrekeys.get(id);
+        if (opk == null) {
+          throw new RatchetException(
+              Reason.UNKNOWN_PREKEY,
+              "one-time prekey " + Integer.toUnsignedString(id) + " is unknown");
+        }
+      }
+      byte[] ikA = XecKeys.rawPublic(m.identityKey(), Primitive.X25519);
+      byte[] ekA = XecKeys.rawPublic(m.ephemeralKey(), Primitive.X25519);
+      byte[] sk =
+          deriveSecret(
+              spk.privateKey(),
+              ikA,
+              identityPrivate,
+              ekA,
+              spk.privateKey(),
+              ekA,
+              opk == null ? null : opk.privateKey(),
+              ekA);
+      byte[] ad = concat(encodeKey(ikA), encodeKey(identityPublic));
+      RatchetSession session;
+      XecKeys.PrivateKeyImpl spkPrivate = XecKeys.privateKey(Primitive.X25519, spk.privateKey());
+      try {
+        session =
+            ratchet.initResponder(
+                sk,
+                new KeyPair(XecKeys.publicKey(Primitive.X25519, spk.publicKey()), spkPrivate),
+                ad);
+      } finally {
+        Arrays.fill(sk, (byte) 0);
+        try {
+          spkPrivate.destroy();
+        } catch (javax.security.auth.DestroyFailedException e) {
+          // PrivateKeyImpl.destroy does not fail.
+        }
+      }
+      byte[] plaintext;
+      try {
+        plaintext = session.decrypt(m.ratchetMessage());
+      } catch (GeneralSecurityException | RuntimeException e) {
+        session.destroy();
+        throw e;
+      }
+      if (opk != null) {
+        oneTimePrekeys.remove(opk.id());
+        published.remove(opk.id());
+        consumed.add(opk.id());
+        opk.wipe();
+      }
+      return new Accepted(session, plaintext, m.identityKey());
+    }
+
+    private void checkLive() {
+      if (destroyed) {
+        throw new IllegalStateException("the X3DH responder was destroyed");
+      }
+    }
+
+    @Override
+    public synchronized void destroy() {
+      destroyed = true;
+      Arrays.fill(identityPrivate, (byte) 0);
+      signedPrekeys.forEach(Prekey::wipe);
+      oneTimePrekeys.values().forEach(Prekey::wipe);
+      signedPrekeys.clear();
+      oneTimePrekeys.clear();
+    }
+
+    @Override
+    public synchronized boolean isDestroyed() {
+      return destroyed;
+    }
+
+    @Override
+    public String toString() {
+      return "X3dh.Responder[" + engineGetProfile() + "]";
+    }
+  }
+
+  private record Accepted(RatchetSession session, byte[] plaintext, PublicKey initiatorIdentity)
+      implements X3dh.Accepted {
+    @Override
+    public byte[] plaintext() {
+      return plaintext.clone();
+    }
+
+    @Override
+    public String toString() {
+      return "X3dh.Accepted[" + session + "]";
+    }
+  }
+
+  // ---- the key agreement ----
+
+  /**
+   * KDF(DH1 || DH2 || DH3 [|| DH4]) with the 32 0xFF bytes of section 2.2 in front; each DH is a
+   * (private, public) pair of raw keys, the fourth absent when {@code priv4} is null.
+   */
+  private byte[] deriveSecret(
+      byte[] priv1,
+      byte[] pub1,
+      byte[] priv2,
+      byte[] pub2,
+      byte[] priv3,
+      byte[] pub3,
+      byte[] priv4,
+      byte[] pub4)
+      throws RatchetException {
+    int n = priv4 == null ? 3 : 4;
+    byte[] km = new byte[KEY * (n + 1)];
+    Arrays.fill(km, 0, KEY, (byte) 0xff);
+    byte[] shared = new byte[KEY];
+    Hmac hmac = new Hmac(Primitive.SHA256);
+    try {
+      byte[][] pairs = {priv1, pub1, priv2, pub2, priv3, pub3, priv4, pub4};
+      for (int i = 0; i < n; i++) {
+        try {
+          dh.agree(pairs[2 * i], pairs[2 * i + 1], shared);
+        } catch (InvalidKeyException e) {
+          throw new RatchetException(Reason.INVALID_KEY, "an X3DH public key is of small order", e);
+        }
+        System.arraycopy(shared, 0, km, KEY * (i + 1), KEY);
+      }
+      byte[] sk = new byte[engineGetSecretLength()];
+      hmac.hkdf(null, km, 0, km.length, info(), sk);
+      return sk;
+    } finally {
+      Arrays.fill(km, (byte) 0);
+      Arrays.fill(shared, (byte) 0);
+      hmac.destroy();
+    }
+  }
+
+  private static byte[] rawPrivateOf(KeyPair pair) throws GeneralSecurityException {
+    byte[] priv = XecKeys.rawPrivate(pair.getPrivate(), Primitive.X25519);
+    byte[] pub = XecKeys.rawPublic(pair.getPublic(), Primitive.X25519);
+    byte[] derived = new byte[KEY];
+    Backends.dh(Primitive.X25519).publicKey(priv, derived);
+    if (!MessageDigest.isEqual(derived, pub)) {
+      Arrays.fill(priv, (byte) 0);
+      throw new InvalidKeyException("the identity key pair's public key is not its private key's");
+    }
+    return priv;
+  }
+
+  static byte[] encodeKey(byte[] raw) {
+    return SignalV3RatchetProfile.encodeKey(raw);
+  }
+
+  private static byte[] decodeKey(byte[] in, int offset) throws RatchetException {
+    if (in[offset] != SignalV3RatchetProfile.DJB_TYPE) {
+      throw malformed("a key is not encoded as 0x05 followed by an X25519 key");
+    }
+    return Arrays.copyOfRange(in, offset + 1, offset + 33);
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  private static RatchetException malformed(String why) {
+    return new RatchetException(Reason.MALFORMED, why);
+  }
+}

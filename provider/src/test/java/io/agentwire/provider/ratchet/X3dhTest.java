@@ -1,0 +1,197 @@
+package io.agentwire.provider.ratchet;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.agentwire.provider.AgentWireProvider;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import javax.crypto.AEADBadTagException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class X3dhTest {
+
+  static final AgentWireProvider PROVIDER = new AgentWireProvider();
+
+  static KeyPair x25519() throws GeneralSecurityException {
+    return KeyPairGenerator.getInstance("X25519", PROVIDER).generateKeyPair();
+  }
+
+  static byte[] text(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "X25519_SHA256, X25519_SHA256_ChaChaPoly",
+    "X25519_SHA256, X25519_SHA256_ChaChaPoly_HE",
+    "SignalV3, SignalV3"
+  })
+  void bothSidesAgreeAndTheConversationGoesOn(String x3dhProfile, String ratchetProfile)
+      throws Exception {
+    X3dh x3dh = X3dh.getInstance(x3dhProfile, PROVIDER);
+    DoubleRatchet dr = DoubleRatchet.getInstance(ratchetProfile, PROVIDER);
+    KeyPair aliceId = x25519();
+    KeyPair bobId = x25519();
+    X3dh.Responder bob = x3dh.newResponder(bobId);
+    bob.addOneTimePrekeys(3);
+    byte[] published = bob.bundle().encode();
+    assertEquals(2, bob.unpublishedOneTimePrekeys());
+
+    X3dh.Initiated alice =
+        x3dh.initiate(aliceId, PrekeyBundle.decode(published), bobId.getPublic(), dr);
+    byte[] first = alice.encrypt(text("hello while you were away"));
+    byte[] second = alice.encrypt(text("and again"));
+    X3dh.Accepted accepted = bob.accept(first, dr);
+    assertArrayEquals(text("hello while you were away"), accepted.plaintext());
+    assertEquals(aliceId.getPublic(), accepted.initiatorIdentity());
+    RatchetSession bobSession = accepted.session();
+    // Later messages still carry the X3DH header; the responder routes them to the session.
+    assertArrayEquals(
+        text("and again"), bobSession.decrypt(x3dh.parseInitialMessage(second).ratchetMessage()));
+    assertArrayEquals(text("hi alice"), alice.decrypt(bobSession.encrypt(text("hi alice"))));
+    byte[] plain = alice.encrypt(text("no header now"));
+    assertArrayEquals(text("no header now"), bobSession.decrypt(plain));
+  }
+
+  @Test
+  void aBundleWithABadSignatureIsRefused() throws Exception {
+    X3dh x3dh = X3dh.getInstance(X3dh.DEFAULT_PROFILE, PROVIDER);
+    DoubleRatchet dr = DoubleRatchet.getInstance(DoubleRatchet.DEFAULT_PROFILE, PROVIDER);
+    X3dh.Responder bob = x3dh.newResponder(x25519());
+    PrekeyBundle genuine = bob.bundle();
+    for (int bit : new int[] {0, 100, 511}) {
+      byte[] sig = genuine.signature();
+      sig[bit / 8] ^= (byte) (1 << (bit % 8));
+      PrekeyBundle forged =
+          PrekeyBundle.of(
+              genuine.identityKey(),
+              genuine.signedPrekeyId(),
+              genuine.signedPrekey(),
+              sig,
+              null,
+              null);
+      RatchetException e =
+          assertThrows(RatchetException.class, () -> x3dh.initiate(x25519(), forged, null, dr));
+      assertEquals(RatchetException.Reason.BAD_SIGNATURE, e.reason());
+    }
+    // A genuine signature over another prekey does not transfer.
+    PrekeyBundle swapped =
+        PrekeyBundle.of(
+            genuine.identityKey(),
+            genuine.signedPrekeyId(),
+            x25519().getPublic(),
+            genuine.signature(),
+            null,
+            null);
+    RatchetException e =
+        assertThrows(RatchetException.class, () -> x3dh.initiate(x25519(), swapped, null, dr));
+    assertEquals(RatchetException.Reason.BAD_SIGNATURE, e.reason());
+  }
+
+  @Test
+  void aOneTimePrekeyIsConsumedOnce() throws Exception {
+    X3dh x3dh = X3dh.getInstance(X3dh.DEFAULT_PROFILE, PROVIDER);
+    DoubleRatchet dr = DoubleRatchet.getInstance(DoubleRatchet.DEFAULT_PROFILE, PROVIDER);
+    X3dh.Responder bob = x3dh.newResponder(x25519());
+    bob.addOneTimePrekeys(1);
+    PrekeyBundle bundle = bob.bundle();
+    assertTrue(bundle.oneTimePrekeyId().isPresent());
+    byte[] first = x3dh.initiate(x25519(), bundle, null, dr).encrypt(text("one"));
+    byte[] reuse = x3dh.initiate(x25519(), bundle, null, dr).encrypt(text("two"));
+    bob.accept(first, dr);
+    RatchetException e = assertThrows(RatchetException.class, () -> bob.accept(reuse, dr));
+    assertEquals(RatchetException.Reason.PREKEY_REUSED, e.reason());
+    e = assertThrows(RatchetException.class, () -> bob.accept(first, dr));
+    assertEquals(RatchetException.Reason.PREKEY_REUSED, e.reason());
+    assertFalse(bob.bundle().oneTimePrekeyId().isPresent(), "no one-time prekeys left");
+  }
+
+  @Test
+  void aWrongIdentityIsRefusedOnBothSides() throws Exception {
+    X3dh x3dh = X3dh.getInstance(X3dh.DEFAULT_PROFILE, PROVIDER);
+    DoubleRatchet dr = DoubleRatchet.getInstance(DoubleRatchet.DEFAULT_PROFILE, PROVIDER);
+    KeyPair bobId = x25519();
+    X3dh.Responder bob = x3dh.newResponder(bobId);
+    bob.addOneTimePrekeys(1);
+    PrekeyBundle bundle = bob.bundle();
+    // The initiator expects someone else: a mallory bundle, or a pinned key that differs.
+    RatchetException e =
+        assertThrows(
+            RatchetException.class,
+            () -> x3dh.initiate(x25519(), bundle, x25519().getPublic(), dr));
+    assertEquals(RatchetException.Reason.WRONG_IDENTITY, e.reason());
+
+    // An initial message claiming another identity does not decrypt, and spends nothing.
+    KeyPair aliceId = x25519();
+    byte[] genuine = x3dh.initiate(aliceId, bundle, bobId.getPublic(), dr).encrypt(text("hi"));
+    byte[] forged = genuine.clone();
+    byte[] mallory = PrekeyBundle.encodeKey(rawOf(x25519()));
+    System.arraycopy(mallory, 0, forged, 1, 33);
+    assertThrows(AEADBadTagException.class, () -> bob.accept(forged, dr));
+    assertArrayEquals(text("hi"), bob.accept(genuine, dr).plaintext());
+  }
+
+  @Test
+  void signedPrekeysSurviveRotationAndUnknownOnesAreRefused() throws Exception {
+    X3dh x3dh = X3dh.getInstance(X3dh.DEFAULT_PROFILE, PROVIDER);
+    DoubleRatchet dr = DoubleRatchet.getInstance(DoubleRatchet.DEFAULT_PROFILE, PROVIDER);
+    X3dh.Responder bob = x3dh.newResponder(x25519());
+    PrekeyBundle old = bob.bundle();
+    byte[] inFlight = x3dh.initiate(x25519(), old, null, dr).encrypt(text("in flight"));
+    int newId = bob.rotateSignedPrekey();
+    assertEquals(newId, bob.bundle().signedPrekeyId());
+    assertArrayEquals(text("in flight"), bob.accept(inFlight, dr).plaintext());
+    for (int i = 0; i < 4; i++) {
+      bob.rotateSignedPrekey();
+    }
+    byte[] late = x3dh.initiate(x25519(), old, null, dr).encrypt(text("too late"));
+    RatchetException e = assertThrows(RatchetException.class, () -> bob.accept(late, dr));
+    assertEquals(RatchetException.Reason.UNKNOWN_PREKEY, e.reason());
+  }
+
+  @Test
+  void bundlesRoundTripAndMalformedOnesAreRefused() throws Exception {
+    X3dh x3dh = X3dh.getInstance(X3dh.DEFAULT_PROFILE, PROVIDER);
+    X3dh.Responder bob = x3dh.newResponder(x25519());
+    PrekeyBundle without = bob.bundle();
+    bob.addOneTimePrekeys(1);
+    PrekeyBundle with = bob.bundle();
+    for (PrekeyBundle b : new PrekeyBundle[] {without, with}) {
+      byte[] encoded = b.encode();
+      assertEquals(b, PrekeyBundle.decode(encoded));
+      for (int cut = 0; cut < encoded.length; cut++) {
+        byte[] truncated = java.util.Arrays.copyOf(encoded, cut);
+        assertEquals(
+            RatchetException.Reason.MALFORMED,
+            assertThrows(RatchetException.class, () -> PrekeyBundle.decode(truncated)).reason());
+      }
+      byte[] badVersion = encoded.clone();
+      badVersion[0] = 2;
+      assertThrows(RatchetException.class, () -> PrekeyBundle.decode(badVersion));
+      byte[] badKeyType = encoded.clone();
+      badKeyType[1] = 6;
+      assertThrows(RatchetException.class, () -> PrekeyBundle.decode(badKeyType));
+    }
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            x3dh.initiate(
+                x25519(),
+                without,
+                null,
+                DoubleRatchet.getInstance(DoubleRatchet.SIGNAL_V3_PROFILE, PROVIDER)));
+  }
+
+  static byte[] rawOf(KeyPair pair) {
+    byte[] spki = pair.getPublic().getEncoded();
+    return java.util.Arrays.copyOfRange(spki, spki.length - 32, spki.length);
+  }
+}
