@@ -67,7 +67,8 @@ public final class Report {
     boolean nativeAccel = all || a.contains("--native");
     boolean sockets = all || a.contains("--sockets");
     boolean noise = all || a.contains("--noise");
-    boolean compare = a.contains("--compare") || (!noise && !nativeAccel && !sockets);
+    boolean ratchet = all || a.contains("--ratchet");
+    boolean compare = a.contains("--compare") || (!noise && !nativeAccel && !sockets && !ratchet);
     Path out = Path.of(DEFAULT_OUT);
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--out") && i + 1 < args.length) {
@@ -79,7 +80,7 @@ public final class Report {
     if (compare) {
       compare(quick, out);
     }
-    if (!noise && !nativeAccel && !sockets) {
+    if (!noise && !nativeAccel && !sockets && !ratchet) {
       return;
     }
     ChainedOptionsBuilder opts =
@@ -98,6 +99,9 @@ public final class Report {
     if (sockets) {
       opts.include(ConnectionBench.class.getName()).include(method(BulkBench.class, "write16k"));
     }
+    if (ratchet) {
+      opts.include(RatchetBench.class.getName());
+    }
     Collection<RunResult> results = new Runner(opts.build()).run();
     System.out.println();
     System.out.println(
@@ -115,6 +119,31 @@ public final class Report {
     }
     if (sockets) {
       socketsTable(results);
+    }
+    if (ratchet) {
+      ratchetTable(results);
+    }
+  }
+
+  /** Double Ratchet messages per second per profile, and as a ratio to the Noise transport's. */
+  private static void ratchetTable(Collection<RunResult> results) {
+    Map<String, double[]> scores = new LinkedHashMap<>();
+    for (RunResult r : results) {
+      if (className(r).equals("RatchetBench")) {
+        var p = r.getParams();
+        scores.put(benchmark(r) + "|" + p.getParam("size") + "|" + p.getParam("impl"), score(r));
+      }
+    }
+    System.out.println();
+    System.out.println(
+        "| messages (encrypt + decrypt) | size | profile | messages/s | / Noise transport |");
+    System.out.println("|---|---|---|---|---|");
+    for (var e : scores.entrySet()) {
+      String[] k = e.getKey().split("\\|");
+      double[] base = scores.get(k[0] + "|" + k[1] + "|" + RatchetBench.NOISE_TRANSPORT);
+      System.out.printf(
+          "| %s | %s B | %s | %,.0f | %s |%n",
+          k[0], k[1], k[2], e.getValue()[0], ratio(e.getValue(), base));
     }
   }
 

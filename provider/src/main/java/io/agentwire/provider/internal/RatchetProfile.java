@@ -94,6 +94,16 @@ abstract class RatchetProfile {
       return aead;
     }
 
+    private javax.crypto.Cipher aesCbc;
+
+    /** AES/CBC/PKCS5Padding, made once: Cipher.getInstance costs more than a short message. */
+    javax.crypto.Cipher aesCbc() throws GeneralSecurityException {
+      if (aesCbc == null) {
+        aesCbc = javax.crypto.Cipher.getInstance("AES/CBC/PKCS5Padding");
+      }
+      return aesCbc;
+    }
+
     void destroy() {
       hmac.destroy();
       if (aead != null) {

@@ -104,7 +104,7 @@ final class SignalV3RatchetProfile extends RatchetProfile {
       throws GeneralSecurityException {
     byte[] keys = messageKeys(session.hmac, mk);
     try {
-      Cipher aes = Cipher.getInstance("AES/CBC/PKCS5Padding");
+      Cipher aes = session.aesCbc();
       aes.init(
           Cipher.ENCRYPT_MODE,
           new SecretKeySpec(keys, 0, 32, "AES"),
@@ -182,7 +182,7 @@ final class SignalV3RatchetProfile extends RatchetProfile {
           r.skip();
         }
       }
-      Cipher aes = Cipher.getInstance("AES/CBC/PKCS5Padding");
+      Cipher aes = session.aesCbc();
       aes.init(
           Cipher.DECRYPT_MODE,
           new SecretKeySpec(keys, 0, 32, "AES"),
