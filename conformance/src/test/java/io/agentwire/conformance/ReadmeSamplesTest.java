@@ -57,6 +57,7 @@ class ReadmeSamplesTest {
           "import javax.net.ssl.*;",
           "import io.agentwire.provider.*;",
           "import io.agentwire.provider.backend.*;",
+          "import io.agentwire.provider.ratchet.*;",
           "import io.agentwire.socketfactory.*;");
 
   private static ServerSocket echo;
