@@ -282,6 +282,119 @@ public final class X3dhEngine extends X3dhSpi {
     return r;
   }
 
+  static final byte[] RESPONDER_MAGIC = {'A', 'W', 'P', 'K'};
+  static final int RESPONDER_VERSION = 1;
+
+  @Override
+  protected X3dh.Responder engineRestoreResponder(byte[] blob) throws GeneralSecurityException {
+    if (blob.length < RESPONDER_MAGIC.length + 2 + 32) {
+      throw corrupt("it is too short");
+    }
+    int bodyLength = blob.length - 32;
+    if (!MessageDigest.isEqual(
+        sha256(Arrays.copyOf(blob, bodyLength)),
+        Arrays.copyOfRange(blob, bodyLength, blob.length))) {
+      throw corrupt("its checksum does not match (altered or truncated)");
+    }
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(blob, 0, bodyLength);
+    try {
+      byte[] magic = new byte[4];
+      in.get(magic);
+      if (!Arrays.equals(magic, RESPONDER_MAGIC)) {
+        throw corrupt("it does not start with AWPK");
+      }
+      int version = in.get() & 0xff;
+      int profile = in.get() & 0xff;
+      if (version != RESPONDER_VERSION || profile != (signalV3 ? 2 : 1)) {
+        throw new RatchetException(
+            Reason.UNSUPPORTED_VERSION,
+            "the responder is of format version "
+                + version
+                + " and profile #"
+                + profile
+                + "; this engine reads version 1 of profile "
+                + engineGetProfile());
+      }
+      byte[] priv = key(in);
+      byte[] pub = key(in);
+      checkPair(priv, pub);
+      Responder r = new Responder(priv, pub);
+      r.nextSignedId = in.getInt();
+      r.nextOneTimeId = in.getInt();
+      int signed = in.get() & 0xff;
+      if (signed < 1 || signed > KEPT_SIGNED_PREKEYS) {
+        throw corrupt("its signed prekey count is out of range");
+      }
+      for (int i = 0; i < signed; i++) {
+        int id = in.getInt();
+        byte[] spk = key(in);
+        byte[] spkPublic = new byte[KEY];
+        dh.publicKey(spk, spkPublic);
+        byte[] signature = new byte[64];
+        in.get(signature);
+        r.signedPrekeys.addLast(new Prekey(id, spk, spkPublic, signature));
+      }
+      int oneTime = in.getInt();
+      if (oneTime < 0 || oneTime > MAX_ONE_TIME_PREKEYS) {
+        throw corrupt("its one-time prekey count is out of range");
+      }
+      for (int i = 0; i < oneTime; i++) {
+        int id = in.getInt();
+        byte[] opk = key(in);
+        byte[] opkPublic = new byte[KEY];
+        dh.publicKey(opk, opkPublic);
+        int published = in.get();
+        if (published != 0 && published != 1 || r.oneTimePrekeys.containsKey(id)) {
+          throw corrupt("a one-time prekey entry is invalid");
+        }
+        r.oneTimePrekeys.put(id, new Prekey(id, opk, opkPublic, null));
+        if (published == 1) {
+          r.published.add(id);
+        }
+      }
+      if (in.hasRemaining()) {
+        throw corrupt("it has trailing bytes");
+      }
+      return r;
+    } catch (java.nio.BufferUnderflowException e) {
+      throw corrupt("it is truncated");
+    }
+  }
+
+  private static byte[] key(java.nio.ByteBuffer in) {
+    byte[] k = new byte[KEY];
+    in.get(k);
+    return k;
+  }
+
+  private void checkPair(byte[] priv, byte[] pub) throws RatchetException {
+    byte[] derived = new byte[KEY];
+    dh.publicKey(priv, derived);
+    if (!MessageDigest.isEqual(derived, pub)) {
+      throw corrupt("its identity key pair does not match");
+    }
+  }
+
+  private static void writeInt(java.io.ByteArrayOutputStream out, int v) {
+    out.write(v >>> 24);
+    out.write(v >>> 16);
+    out.write(v >>> 8);
+    out.write(v);
+  }
+
+  private static byte[] sha256(byte[] data) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(data);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JDK", e);
+    }
+  }
+
+  private static RatchetException corrupt(String why) {
+    return new RatchetException(
+        Reason.CORRUPT_STATE, "the serialized X3DH responder is corrupt: " + why);
+  }
+
   /** A prekey's raw key pair; the private half is wiped when the prekey is dropped. */
   private record Prekey(int id, byte[] privateKey, byte[] publicKey, byte[] signature) {
     void wipe() {
@@ -295,7 +408,6 @@ public final class X3dhEngine extends X3dhSpi {
     private final Deque<Prekey> signedPrekeys = new ArrayDeque<>(); // newest first
     private final Map<Integer, Prekey> oneTimePrekeys = new TreeMap<>();
     private final Set<Integer> published = new HashSet<>();
-    private final Set<Integer> consumed = new HashSet<>();
     private int nextSignedId = 1;
     private int nextOneTimeId = 1;
     private boolean destroyed;
@@ -413,12 +525,14 @@ public final class X3dhEngine extends X3dhSpi {
       Prekey opk = null;
       if (m.oneTimePrekeyId().isPresent()) {
         int id = m.oneTimePrekeyId().getAsInt();
-        if (consumed.contains(id)) {
+        opk = oneTimePrekeys.get(id);
+        // Ids are handed out in sequence and never again, so a missing id below the next one
+        // was consumed.
+        if (opk == null && Integer.compareUnsigned(id, nextOneTimeId) < 0 && id != 0) {
           throw new RatchetException(
               Reason.PREKEY_REUSED,
               "one-time prekey " + Integer.toUnsignedString(id) + " was already used");
         }
-        opk = oneTimePrekeys.get(id);
         if (opk == null) {
           throw new RatchetException(
               Reason.UNKNOWN_PREKEY,
@@ -464,10 +578,42 @@ public final class X3dhEngine extends X3dhSpi {
       if (opk != null) {
         oneTimePrekeys.remove(opk.id());
         published.remove(opk.id());
-        consumed.add(opk.id());
         opk.wipe();
       }
       return new Accepted(session, plaintext, m.identityKey());
+    }
+
+    @Override
+    public synchronized byte[] serialize() {
+      checkLive();
+      // Sized up front so the buffer holding private keys is never grown and copied.
+      java.io.ByteArrayOutputStream out =
+          new java.io.ByteArrayOutputStream(
+              80 + signedPrekeys.size() * 100 + oneTimePrekeys.size() * 37);
+      out.writeBytes(RESPONDER_MAGIC);
+      out.write(RESPONDER_VERSION);
+      out.write(signalV3 ? 2 : 1);
+      out.writeBytes(identityPrivate);
+      out.writeBytes(identityPublic);
+      writeInt(out, nextSignedId);
+      writeInt(out, nextOneTimeId);
+      out.write(signedPrekeys.size());
+      for (Prekey p : signedPrekeys) {
+        writeInt(out, p.id());
+        out.writeBytes(p.privateKey());
+        out.writeBytes(p.signature());
+      }
+      writeInt(out, oneTimePrekeys.size());
+      for (Prekey p : oneTimePrekeys.values()) {
+        writeInt(out, p.id());
+        out.writeBytes(p.privateKey());
+        out.write(published.contains(p.id()) ? 1 : 0);
+      }
+      byte[] body = out.toByteArray();
+      byte[] blob = Arrays.copyOf(body, body.length + 32);
+      System.arraycopy(sha256(body), 0, blob, body.length, 32);
+      Arrays.fill(body, (byte) 0);
+      return blob;
     }
 
     private void checkLive() {

@@ -158,6 +158,18 @@ public final class X3dh {
   }
 
   /**
+   * Restores a responder from {@link Responder#serialize()}, so a restarted agent still accepts
+   * initial messages made from the bundles it published.
+   *
+   * @throws RatchetException {@code CORRUPT_STATE} if the bytes were altered or truncated, {@code
+   *     UNSUPPORTED_VERSION} for another format version or profile
+   */
+  public Responder restoreResponder(byte[] serialized) throws GeneralSecurityException {
+    Objects.requireNonNull(serialized, "serialized");
+    return spi.engineRestoreResponder(serialized);
+  }
+
+  /**
    * Decodes an initial message without acting on it, for example to route it by its sender's
    * identity.
    *
@@ -240,6 +252,14 @@ public final class X3dh {
      *     because the claimed identity key is not the sender's
      */
     Accepted accept(byte[] initialMessage, DoubleRatchet ratchet) throws GeneralSecurityException;
+
+    /**
+     * The store in a versioned binary format (docs/RATCHET.md) for {@link X3dh#restoreResponder}.
+     * It holds the identity private key and every prekey private key: store it encrypted, and
+     * replace the stored copy after every {@link #accept} (an old copy would bring a consumed
+     * one-time prekey back).
+     */
+    byte[] serialize();
 
     /** Wipes the identity key and every prekey; later calls throw {@link IllegalStateException}. */
     @Override

@@ -22,6 +22,9 @@ public abstract class X3dhSpi {
   protected abstract X3dh.Responder engineNewResponder(KeyPair identity)
       throws GeneralSecurityException;
 
+  protected abstract X3dh.Responder engineRestoreResponder(byte[] serialized)
+      throws GeneralSecurityException;
+
   protected abstract X3dh.InitialMessage engineParseInitialMessage(byte[] message)
       throws RatchetException;
 }

@@ -190,6 +190,43 @@ class X3dhTest {
                 DoubleRatchet.getInstance(DoubleRatchet.SIGNAL_V3_PROFILE, PROVIDER)));
   }
 
+  @Test
+  void aRestartedResponderAcceptsWhatItsBundlesStartedAndStillRefusesReuse() throws Exception {
+    X3dh x3dh = X3dh.getInstance(X3dh.DEFAULT_PROFILE, PROVIDER);
+    DoubleRatchet dr = DoubleRatchet.getInstance(DoubleRatchet.DEFAULT_PROFILE, PROVIDER);
+    KeyPair bobId = x25519();
+    X3dh.Responder bob = x3dh.newResponder(bobId);
+    bob.addOneTimePrekeys(3);
+    PrekeyBundle b1 = bob.bundle();
+    PrekeyBundle b2 = bob.bundle();
+    byte[] m1 = x3dh.initiate(x25519(), b1, bobId.getPublic(), dr).encrypt(text("one"));
+    byte[] m2 = x3dh.initiate(x25519(), b2, bobId.getPublic(), dr).encrypt(text("two"));
+    bob.accept(m1, dr);
+    byte[] saved = bob.serialize();
+    bob.destroy();
+    assertThrows(IllegalStateException.class, bob::bundle);
+
+    X3dh.Responder restarted = x3dh.restoreResponder(saved);
+    assertEquals(bobId.getPublic(), restarted.identityKey());
+    assertEquals(1, restarted.unpublishedOneTimePrekeys());
+    assertArrayEquals(text("two"), restarted.accept(m2, dr).plaintext());
+    assertEquals(
+        RatchetException.Reason.PREKEY_REUSED,
+        assertThrows(RatchetException.class, () -> restarted.accept(m1, dr)).reason());
+    assertEquals(b1.signedPrekeyId(), restarted.bundle().signedPrekeyId());
+
+    for (int i = 0; i < saved.length; i += 7) {
+      byte[] corrupt = saved.clone();
+      corrupt[i] ^= 1;
+      assertEquals(
+          RatchetException.Reason.CORRUPT_STATE,
+          assertThrows(RatchetException.class, () -> x3dh.restoreResponder(corrupt)).reason());
+    }
+    assertThrows(
+        RatchetException.class,
+        () -> X3dh.getInstance(X3dh.SIGNAL_V3_PROFILE, PROVIDER).restoreResponder(saved));
+  }
+
   static byte[] rawOf(KeyPair pair) {
     byte[] spki = pair.getPublic().getEncoded();
     return java.util.Arrays.copyOfRange(spki, spki.length - 32, spki.length);
