@@ -11,7 +11,9 @@ import java.util.Map;
  * XECPrivateKey}), Cipher {@code ChaCha20-Poly1305}, MessageDigest {@code BLAKE2s-256} and {@code
  * BLAKE2b-512}, Signature {@code XEdDSA} (Signal's XEdDSA: sign and verify with X25519 keys), and
  * the {@value NoiseHandshake#SERVICE_TYPE} service for every valid Noise protocol name of revision
- * 34, parsed on demand.
+ * 34, parsed on demand, and the ratchets of {@code io.agentwire.provider.ratchet}: {@code
+ * DoubleRatchet} (profiles {@code X25519_SHA256_ChaChaPoly}, {@code X25519_SHA256_ChaChaPoly_HE},
+ * {@code SignalV3}) and {@code X3DH} ({@code X25519_SHA256}, {@code SignalV3}).
  *
  * <p>Register it like any provider: {@code Security.addProvider(new AgentWireProvider())}, {@code
  * Security.insertProviderAt(...)}, or statically by name ({@code security.provider.N=AgentWire}) in

@@ -280,7 +280,28 @@ final class RatchetState implements RatchetSession {
     byte[] plaintext = profile.open(scratch, mk, parsed, associatedData, !initiator);
     Arrays.fill(mk, (byte) 0);
     skipped.remove(key);
+    wipeHeaderKeyIfUnused(key.chain());
     return plaintext;
+  }
+
+  /**
+   * With header encryption, skipped keys are filed under a header key; once the last of them is
+   * gone and the key is no longer current, wipe it.
+   */
+  private void wipeHeaderKeyIfUnused(byte[] chain) {
+    if (!profile.headerEncryption()
+        || chain == hks
+        || chain == hkr
+        || chain == nhks
+        || chain == nhkr) {
+      return;
+    }
+    for (SkipKey k : skipped.keySet()) {
+      if (k.chain() == chain) {
+        return;
+      }
+    }
+    Arrays.fill(chain, (byte) 0);
   }
 
   /** Changes of one decryption, made on copies and applied only when the message authenticates. */
@@ -460,6 +481,7 @@ final class RatchetState implements RatchetSession {
       Map.Entry<SkipKey, byte[]> e = it.next();
       Arrays.fill(e.getValue(), (byte) 0);
       it.remove();
+      wipeHeaderKeyIfUnused(e.getKey().chain());
     }
   }
 

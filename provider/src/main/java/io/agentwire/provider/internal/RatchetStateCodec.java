@@ -160,6 +160,11 @@ final class RatchetStateCodec {
     }
     // Entries filed under one chain share one array, as in a live session.
     Map<ByteKey, byte[]> chains = new HashMap<>();
+    for (byte[] headerKey : new byte[][] {f.hkr, f.nhkr, f.hks, f.nhks}) {
+      if (headerKey != null) {
+        chains.putIfAbsent(new ByteKey(headerKey), headerKey);
+      }
+    }
     for (long i = 0; i < count; i++) {
       byte[] chain = in.bytes(KEY);
       chain = chains.computeIfAbsent(new ByteKey(chain), k -> k.b());
