@@ -124,8 +124,15 @@ final class RatchetStateCodec {
       throw corrupt("it has unknown flags");
     }
     boolean he = profile.headerEncryption();
-    if (!he && (flags & HEADER_KEY_FLAGS) != 0 || he && (flags & HAS_NHKR) == 0) {
+    if (!he && (flags & HEADER_KEY_FLAGS) != 0
+        || he && (flags & (HAS_NHKS | HAS_NHKR)) != (HAS_NHKS | HAS_NHKR)) {
       throw corrupt("its header keys do not fit the profile");
+    }
+    // What the ratchet relies on: a sending chain has its header key, a receiving chain its
+    // ratchet key (or header key), under which its skipped keys are filed.
+    if (he && (flags & HAS_CKS) != 0 && (flags & HAS_HKS) == 0
+        || (flags & HAS_CKR) != 0 && (flags & (he ? HAS_HKR : HAS_DHR)) == 0) {
+      throw corrupt("it has a chain without the key that goes with it");
     }
     f.initiator = (flags & INITIATOR) != 0;
     f.received = (flags & RECEIVED) != 0;
