@@ -82,7 +82,8 @@ final class ProtoWire {
     long uint32() throws RatchetException {
       expect(VARINT);
       long v = varint();
-      if (v > 0xffffffffL) {
+      // Unsigned: a varint of 2^63 or more is negative as a long.
+      if (Long.compareUnsigned(v, 0xffffffffL) > 0) {
         throw malformed("field " + field + " exceeds 32 bits");
       }
       return v;
@@ -92,7 +93,7 @@ final class ProtoWire {
     byte[] bytes() throws RatchetException {
       expect(LENGTH_DELIMITED);
       long n = varint();
-      if (n > end - position) {
+      if (Long.compareUnsigned(n, end - position) > 0) {
         throw malformed("field " + field + " is longer than the message");
       }
       byte[] v = new byte[(int) n];
