@@ -2,6 +2,7 @@ package io.agentwire.provider.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.agentwire.provider.backend.Primitive;
@@ -66,7 +67,7 @@ class RatchetForgedHeaderTest {
   }
 
   private static void assertReason(GeneralSecurityException e, Reason reason) {
-    assertEquals(reason, ((RatchetException) e).reason(), e.toString());
+    assertEquals(reason, assertInstanceOf(RatchetException.class, e).reason(), e.toString());
   }
 
   @Test
