@@ -181,7 +181,8 @@ public final class DoubleRatchet {
    * @param responderRatchetKey the responder's ratchet public key (X25519 from any provider), such
    *     as the signed prekey of its bundle
    * @param associatedData bound to every message (X3DH's AD); may be empty but not null
-   * @throws java.security.InvalidKeyException if the key is not X25519 or is of small order
+   * @throws java.security.InvalidKeyException if the key is not an X25519 key
+   * @throws RatchetException {@code INVALID_KEY} if it is of small order
    */
   public RatchetSession initInitiator(
       byte[] sharedSecret, PublicKey responderRatchetKey, byte[] associatedData)
