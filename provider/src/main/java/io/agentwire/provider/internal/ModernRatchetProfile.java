@@ -145,6 +145,7 @@ final class ModernRatchetProfile extends RatchetProfile {
     } finally {
       Arrays.fill(keyAndNonce, (byte) 0);
       Arrays.fill(key, (byte) 0);
+      session.forgetKeys();
     }
     return out;
   }
@@ -194,6 +195,8 @@ final class ModernRatchetProfile extends RatchetProfile {
       return decodeHeader(plainHeader, 0);
     } catch (GeneralSecurityException e) {
       return null;
+    } finally {
+      session.forgetKeys();
     }
   }
 
@@ -227,6 +230,7 @@ final class ModernRatchetProfile extends RatchetProfile {
     } finally {
       Arrays.fill(keyAndNonce, (byte) 0);
       Arrays.fill(key, (byte) 0);
+      session.forgetKeys();
     }
   }
 

@@ -104,11 +104,31 @@ abstract class RatchetProfile {
       return aesCbc;
     }
 
-    void destroy() {
-      hmac.destroy();
+    /**
+     * Drops the cipher objects' copies of the last message (or header) key, so a session at rest
+     * holds no key of a message it has already sent or read. The JDK's AES object is re-keyed with
+     * zeros; the AEAD is destroyed and made again for the next message.
+     */
+    void forgetKeys() {
       if (aead != null) {
         aead.destroy();
+        aead = null;
       }
+      if (aesCbc != null) {
+        try {
+          aesCbc.init(
+              javax.crypto.Cipher.ENCRYPT_MODE,
+              new javax.crypto.spec.SecretKeySpec(new byte[32], "AES"),
+              new javax.crypto.spec.IvParameterSpec(new byte[16]));
+        } catch (GeneralSecurityException e) {
+          aesCbc = null;
+        }
+      }
+    }
+
+    void destroy() {
+      forgetKeys();
+      hmac.destroy();
     }
   }
 

@@ -6,7 +6,6 @@ import io.agentwire.provider.internal.RatchetState.SkipKey;
 import io.agentwire.provider.ratchet.DoubleRatchet;
 import io.agentwire.provider.ratchet.RatchetException;
 import io.agentwire.provider.ratchet.RatchetException.Reason;
-import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -59,12 +58,12 @@ final class RatchetStateCodec {
             | (f.hkr != null ? HAS_HKR : 0)
             | (f.nhks != null ? HAS_NHKS : 0)
             | (f.nhkr != null ? HAS_NHKR : 0);
-    u16(out, flags);
-    u32(out, f.maxSkip);
-    u32(out, f.maxStoredKeys);
-    u32(out, f.ns);
-    u32(out, f.nr);
-    u32(out, f.pn);
+    out.u16(flags);
+    out.u32(f.maxSkip);
+    out.u32(f.maxStoredKeys);
+    out.u32(f.ns);
+    out.u32(f.nr);
+    out.u32(f.pn);
     out.writeBytes(f.dhsPrivate);
     out.writeBytes(f.dhsPublic);
     out.writeBytes(f.rk);
@@ -73,16 +72,15 @@ final class RatchetStateCodec {
         out.writeBytes(optional);
       }
     }
-    u32(out, f.associatedData.length);
+    out.u32(f.associatedData.length);
     out.writeBytes(f.associatedData);
-    u32(out, f.skipped.size());
+    out.u32(f.skipped.size());
     for (Map.Entry<SkipKey, byte[]> e : f.skipped.entrySet()) {
       out.writeBytes(e.getKey().chain());
-      u32(out, e.getKey().n());
+      out.u32(e.getKey().n());
       out.writeBytes(e.getValue());
     }
-    byte[] blob = Arrays.copyOf(out.buffer(), out.size() + CHECKSUM);
-    out.wipe();
+    byte[] blob = out.toByteArrayAndWipe(CHECKSUM);
     System.arraycopy(
         sha256(blob, blob.length - CHECKSUM), 0, blob, blob.length - CHECKSUM, CHECKSUM);
     return blob;
@@ -189,21 +187,6 @@ final class RatchetStateCodec {
     return RatchetState.of(f);
   }
 
-  /** Sized up front so the buffer never grows (which would leave unwiped copies behind). */
-  private static final class WipeableOutput extends ByteArrayOutputStream {
-    WipeableOutput(int size) {
-      super(size);
-    }
-
-    byte[] buffer() {
-      return buf;
-    }
-
-    void wipe() {
-      Arrays.fill(buf, (byte) 0);
-    }
-  }
-
   private record ByteKey(byte[] b) {
     @Override
     public boolean equals(Object o) {
@@ -264,18 +247,6 @@ final class RatchetStateCodec {
     boolean atEnd() {
       return position == end;
     }
-  }
-
-  private static void u16(ByteArrayOutputStream out, int v) {
-    out.write(v >>> 8);
-    out.write(v);
-  }
-
-  private static void u32(ByteArrayOutputStream out, long v) {
-    out.write((int) (v >>> 24));
-    out.write((int) (v >>> 16));
-    out.write((int) (v >>> 8));
-    out.write((int) v);
   }
 
   private static byte[] sha256(byte[] data, int length) {

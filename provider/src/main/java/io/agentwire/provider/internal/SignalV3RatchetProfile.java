@@ -125,6 +125,7 @@ final class SignalV3RatchetProfile extends RatchetProfile {
       return out;
     } finally {
       Arrays.fill(keys, (byte) 0);
+      session.forgetKeys();
     }
   }
 
@@ -195,6 +196,7 @@ final class SignalV3RatchetProfile extends RatchetProfile {
       }
     } finally {
       Arrays.fill(keys, (byte) 0);
+      session.forgetKeys();
     }
   }
 
@@ -233,7 +235,7 @@ final class SignalV3RatchetProfile extends RatchetProfile {
   }
 
   static byte[] decodeKey(byte[] encoded) throws RatchetException {
-    if (encoded.length != 33 || encoded[0] != DJB_TYPE) {
+    if (encoded.length != 33 || encoded[0] != DJB_TYPE || (encoded[32] & 0x80) != 0) {
       throw ProtoWire.malformed("a key is not 0x05 followed by 32 bytes");
     }
     return Arrays.copyOfRange(encoded, 1, 33);

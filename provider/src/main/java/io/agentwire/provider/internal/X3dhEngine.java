@@ -239,7 +239,7 @@ public final class X3dhEngine extends X3dhSpi {
   }
 
   private static X3dh.InitialMessage parseSignalV3(byte[] m) throws RatchetException {
-    if (m.length < 1 || (m[0] & 0xf0) != 0x30) {
+    if (m.length < 1 || (m[0] & 0xff) != SignalV3RatchetProfile.VERSION_BYTE) {
       throw new RatchetException(Reason.UNSUPPORTED_VERSION, "not a version-3 PreKeySignalMessage");
     }
     ProtoWire.Reader r = new ProtoWire.Reader(m, 1, m.length - 1);
@@ -292,8 +292,7 @@ public final class X3dhEngine extends X3dhSpi {
     }
     int bodyLength = blob.length - 32;
     if (!MessageDigest.isEqual(
-        sha256(Arrays.copyOf(blob, bodyLength)),
-        Arrays.copyOfRange(blob, bodyLength, blob.length))) {
+        sha256(blob, bodyLength), Arrays.copyOfRange(blob, bodyLength, blob.length))) {
       throw corrupt("its checksum does not match (altered or truncated)");
     }
     java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(blob, 0, bodyLength);
@@ -317,48 +316,67 @@ public final class X3dhEngine extends X3dhSpi {
       }
       byte[] priv = key(in);
       byte[] pub = key(in);
-      checkPair(priv, pub);
       Responder r = new Responder(priv, pub);
-      r.nextSignedId = in.getInt();
-      r.nextOneTimeId = in.getInt();
-      int signed = in.get() & 0xff;
-      if (signed < 1 || signed > KEPT_SIGNED_PREKEYS) {
-        throw corrupt("its signed prekey count is out of range");
+      try {
+        checkPair(priv, pub);
+        readPrekeys(in, r);
+        return r;
+      } catch (RatchetException | RuntimeException e) {
+        r.destroy();
+        throw e;
       }
-      for (int i = 0; i < signed; i++) {
-        int id = in.getInt();
-        byte[] spk = key(in);
-        byte[] spkPublic = new byte[KEY];
-        dh.publicKey(spk, spkPublic);
-        byte[] signature = new byte[64];
-        in.get(signature);
-        r.signedPrekeys.addLast(new Prekey(id, spk, spkPublic, signature));
-      }
-      int oneTime = in.getInt();
-      if (oneTime < 0 || oneTime > MAX_ONE_TIME_PREKEYS) {
-        throw corrupt("its one-time prekey count is out of range");
-      }
-      for (int i = 0; i < oneTime; i++) {
-        int id = in.getInt();
-        byte[] opk = key(in);
-        byte[] opkPublic = new byte[KEY];
-        dh.publicKey(opk, opkPublic);
-        int published = in.get();
-        if (published != 0 && published != 1 || r.oneTimePrekeys.containsKey(id)) {
-          throw corrupt("a one-time prekey entry is invalid");
-        }
-        r.oneTimePrekeys.put(id, new Prekey(id, opk, opkPublic, null));
-        if (published == 1) {
-          r.published.add(id);
-        }
-      }
-      if (in.hasRemaining()) {
-        throw corrupt("it has trailing bytes");
-      }
-      return r;
     } catch (java.nio.BufferUnderflowException e) {
       throw corrupt("it is truncated");
     }
+  }
+
+  private void readPrekeys(java.nio.ByteBuffer in, Responder r) throws RatchetException {
+    r.nextSignedId = in.getInt();
+    r.nextOneTimeId = in.getInt();
+    int signed = in.get() & 0xff;
+    if (signed < 1 || signed > KEPT_SIGNED_PREKEYS) {
+      throw corrupt("its signed prekey count is out of range");
+    }
+    for (int i = 0; i < signed; i++) {
+      int id = in.getInt();
+      if (!issued(id, r.nextSignedId) || r.signedPrekeys.stream().anyMatch(p -> p.id() == id)) {
+        throw corrupt("a signed prekey id is invalid");
+      }
+      byte[] spk = key(in);
+      byte[] spkPublic = new byte[KEY];
+      dh.publicKey(spk, spkPublic);
+      byte[] signature = new byte[64];
+      in.get(signature);
+      r.signedPrekeys.addLast(new Prekey(id, spk, spkPublic, signature));
+    }
+    int oneTime = in.getInt();
+    if (oneTime < 0 || oneTime > MAX_ONE_TIME_PREKEYS) {
+      throw corrupt("its one-time prekey count is out of range");
+    }
+    for (int i = 0; i < oneTime; i++) {
+      int id = in.getInt();
+      byte[] opk = key(in);
+      byte[] opkPublic = new byte[KEY];
+      dh.publicKey(opk, opkPublic);
+      int published = in.get();
+      if (published != 0 && published != 1
+          || r.oneTimePrekeys.containsKey(id)
+          || !issued(id, r.nextOneTimeId)) {
+        throw corrupt("a one-time prekey entry is invalid");
+      }
+      r.oneTimePrekeys.put(id, new Prekey(id, opk, opkPublic, null));
+      if (published == 1) {
+        r.published.add(id);
+      }
+    }
+    if (in.hasRemaining()) {
+      throw corrupt("it has trailing bytes");
+    }
+  }
+
+  /** Whether {@code id} is one a counter now at {@code next} has issued: 1 up to next - 1. */
+  private static boolean issued(int id, int next) {
+    return id != 0 && Integer.compareUnsigned(id, next) < 0;
   }
 
   private static byte[] key(java.nio.ByteBuffer in) {
@@ -382,9 +400,11 @@ public final class X3dhEngine extends X3dhSpi {
     out.write(v);
   }
 
-  private static byte[] sha256(byte[] data) {
+  private static byte[] sha256(byte[] data, int length) {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(data, 0, length);
+      return md.digest();
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every JDK", e);
     }
@@ -448,6 +468,9 @@ public final class X3dhEngine extends X3dhSpi {
     @Override
     public synchronized int rotateSignedPrekey() throws GeneralSecurityException {
       checkLive();
+      if (nextSignedId == -1) {
+        throw new IllegalStateException("signed prekey ids are used up; make a new identity");
+      }
       Prekey spk = newPrekey(nextSignedId++, true);
       signedPrekeys.addFirst(spk);
       while (signedPrekeys.size() > KEPT_SIGNED_PREKEYS) {
@@ -459,9 +482,13 @@ public final class X3dhEngine extends X3dhSpi {
     @Override
     public synchronized int[] addOneTimePrekeys(int count) {
       checkLive();
-      if (count < 0 || oneTimePrekeys.size() + count > MAX_ONE_TIME_PREKEYS) {
+      if (count < 0 || count > MAX_ONE_TIME_PREKEYS - oneTimePrekeys.size()) {
         throw new IllegalArgumentException(
             "at most " + MAX_ONE_TIME_PREKEYS + " one-time prekeys may be held at once");
+      }
+      if (Integer.toUnsignedLong(nextOneTimeId) + count > 0xffffffffL) {
+        throw new IllegalStateException(
+            "one-time prekey ids are used up; make a new identity (ids are never reused)");
       }
       int[] ids = new int[count];
       for (int i = 0; i < count; i++) {
@@ -474,6 +501,7 @@ public final class X3dhEngine extends X3dhSpi {
 
     @Override
     public synchronized int unpublishedOneTimePrekeys() {
+      checkLive();
       int n = 0;
       for (Integer id : oneTimePrekeys.keySet()) {
         if (!published.contains(id)) {
@@ -586,33 +614,29 @@ public final class X3dhEngine extends X3dhSpi {
     @Override
     public synchronized byte[] serialize() {
       checkLive();
-      // Sized up front so the buffer holding private keys is never grown and copied.
-      java.io.ByteArrayOutputStream out =
-          new java.io.ByteArrayOutputStream(
-              80 + signedPrekeys.size() * 100 + oneTimePrekeys.size() * 37);
+      WipeableOutput out =
+          new WipeableOutput(87 + signedPrekeys.size() * 100 + oneTimePrekeys.size() * 37);
       out.writeBytes(RESPONDER_MAGIC);
       out.write(RESPONDER_VERSION);
       out.write(signalV3 ? 2 : 1);
       out.writeBytes(identityPrivate);
       out.writeBytes(identityPublic);
-      writeInt(out, nextSignedId);
-      writeInt(out, nextOneTimeId);
+      out.u32(Integer.toUnsignedLong(nextSignedId));
+      out.u32(Integer.toUnsignedLong(nextOneTimeId));
       out.write(signedPrekeys.size());
       for (Prekey p : signedPrekeys) {
-        writeInt(out, p.id());
+        out.u32(Integer.toUnsignedLong(p.id()));
         out.writeBytes(p.privateKey());
         out.writeBytes(p.signature());
       }
-      writeInt(out, oneTimePrekeys.size());
+      out.u32(oneTimePrekeys.size());
       for (Prekey p : oneTimePrekeys.values()) {
-        writeInt(out, p.id());
+        out.u32(Integer.toUnsignedLong(p.id()));
         out.writeBytes(p.privateKey());
         out.write(published.contains(p.id()) ? 1 : 0);
       }
-      byte[] body = out.toByteArray();
-      byte[] blob = Arrays.copyOf(body, body.length + 32);
-      System.arraycopy(sha256(body), 0, blob, body.length, 32);
-      Arrays.fill(body, (byte) 0);
+      byte[] blob = out.toByteArrayAndWipe(32);
+      System.arraycopy(sha256(blob, blob.length - 32), 0, blob, blob.length - 32, 32);
       return blob;
     }
 
@@ -714,8 +738,9 @@ public final class X3dhEngine extends X3dhSpi {
   }
 
   private static byte[] decodeKey(byte[] in, int offset) throws RatchetException {
-    if (in[offset] != SignalV3RatchetProfile.DJB_TYPE) {
-      throw malformed("a key is not encoded as 0x05 followed by an X25519 key");
+    // Bit 255 is ignored by X25519; refusing it keeps one message from having two encodings.
+    if (in[offset] != SignalV3RatchetProfile.DJB_TYPE || (in[offset + 32] & 0x80) != 0) {
+      throw malformed("a key is not encoded as 0x05 followed by a canonical X25519 key");
     }
     return Arrays.copyOfRange(in, offset + 1, offset + 33);
   }

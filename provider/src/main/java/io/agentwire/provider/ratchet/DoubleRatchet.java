@@ -67,8 +67,10 @@ public final class DoubleRatchet {
 
   private final DoubleRatchetSpi spi;
   private final Provider provider;
-  private volatile int maxSkip = DEFAULT_MAX_SKIP;
-  private volatile int maxStoredKeys = DEFAULT_MAX_STORED_KEYS;
+  // One field, so a session made while another thread sets limits sees a consistent pair.
+  private volatile Limits limits = new Limits(DEFAULT_MAX_SKIP, DEFAULT_MAX_STORED_KEYS);
+
+  private record Limits(int maxSkip, int maxStoredKeys) {}
 
   private DoubleRatchet(DoubleRatchetSpi spi, Provider provider) {
     this.spi = spi;
@@ -160,17 +162,16 @@ public final class DoubleRatchet {
       throw new IllegalArgumentException(
           "maxStoredKeys must be between maxSkip and " + LIMIT + ", was " + maxStoredKeys);
     }
-    this.maxSkip = maxSkip;
-    this.maxStoredKeys = maxStoredKeys;
+    this.limits = new Limits(maxSkip, maxStoredKeys);
     return this;
   }
 
   public int maxSkip() {
-    return maxSkip;
+    return limits.maxSkip();
   }
 
   public int maxStoredKeys() {
-    return maxStoredKeys;
+    return limits.maxStoredKeys();
   }
 
   /**
@@ -190,8 +191,9 @@ public final class DoubleRatchet {
     checkSecret(sharedSecret);
     Objects.requireNonNull(responderRatchetKey, "responderRatchetKey");
     Objects.requireNonNull(associatedData, "associatedData");
+    Limits l = limits;
     return spi.engineInitInitiator(
-        sharedSecret, responderRatchetKey, associatedData.clone(), maxSkip, maxStoredKeys);
+        sharedSecret, responderRatchetKey, associatedData.clone(), l.maxSkip(), l.maxStoredKeys());
   }
 
   /**
@@ -207,8 +209,13 @@ public final class DoubleRatchet {
     checkSecret(sharedSecret);
     Objects.requireNonNull(responderRatchetKeyPair, "responderRatchetKeyPair");
     Objects.requireNonNull(associatedData, "associatedData");
+    Limits l = limits;
     return spi.engineInitResponder(
-        sharedSecret, responderRatchetKeyPair, associatedData.clone(), maxSkip, maxStoredKeys);
+        sharedSecret,
+        responderRatchetKeyPair,
+        associatedData.clone(),
+        l.maxSkip(),
+        l.maxStoredKeys());
   }
 
   /**

@@ -203,8 +203,8 @@ public final class PrekeyBundle {
   }
 
   static byte[] decodeKey(byte[] in, int offset) throws RatchetException {
-    if (in[offset] != 5) {
-      throw malformed("a key is not encoded as 0x05 followed by an X25519 key");
+    if (in[offset] != 5 || (in[offset + 32] & 0x80) != 0) {
+      throw malformed("a key is not encoded as 0x05 followed by a canonical X25519 key");
     }
     return Arrays.copyOfRange(in, offset + 1, offset + KEY);
   }

@@ -227,6 +227,26 @@ class X3dhTest {
         () -> X3dh.getInstance(X3dh.SIGNAL_V3_PROFILE, PROVIDER).restoreResponder(saved));
   }
 
+  @Test
+  void anInitialMessageHasOneEncodingAndPrekeyCountsAreBounded() throws Exception {
+    X3dh x3dh = X3dh.getInstance(X3dh.DEFAULT_PROFILE, PROVIDER);
+    DoubleRatchet dr = DoubleRatchet.getInstance(DoubleRatchet.DEFAULT_PROFILE, PROVIDER);
+    X3dh.Responder bob = x3dh.newResponder(x25519());
+    byte[] m = x3dh.initiate(x25519(), bob.bundle(), null, dr).encrypt(text("hi"));
+    // X25519 ignores bit 255 of a public key; a second encoding of the same message is refused.
+    for (int keyEnd : new int[] {33, 66}) {
+      byte[] twin = m.clone();
+      twin[keyEnd] ^= (byte) 0x80;
+      assertEquals(
+          RatchetException.Reason.MALFORMED,
+          assertThrows(RatchetException.class, () -> bob.accept(twin, dr)).reason());
+    }
+    assertArrayEquals(text("hi"), bob.accept(m, dr).plaintext());
+    assertThrows(IllegalArgumentException.class, () -> bob.addOneTimePrekeys(Integer.MAX_VALUE));
+    assertThrows(IllegalArgumentException.class, () -> bob.addOneTimePrekeys(10_001));
+    assertEquals(10_000, bob.addOneTimePrekeys(10_000).length);
+  }
+
   static byte[] rawOf(KeyPair pair) {
     byte[] spki = pair.getPublic().getEncoded();
     return java.util.Arrays.copyOfRange(spki, spki.length - 32, spki.length);
