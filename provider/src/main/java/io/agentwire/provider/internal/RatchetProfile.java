@@ -65,6 +65,22 @@ abstract class RatchetProfile {
       boolean senderIsInitiator)
       throws GeneralSecurityException;
 
+  /**
+   * How many messages the sender's previous sending chain held, from a header's PN: the receiver
+   * keeps the keys of those it has not yet received. The specification's PN is that number.
+   */
+  long previousChainLength(long pn) {
+    return pn;
+  }
+
+  /**
+   * The least {@link #previousChainLength} can be, for profiles whose PN does not say it exactly;
+   * keys beyond it are not worth refusing a message for when they would exceed MAX_SKIP.
+   */
+  long minimumPreviousChainLength(long pn) {
+    return pn;
+  }
+
   /** Splits a message, checking its framing; the header stays encrypted where it is. */
   abstract Parsed parse(byte[] message) throws RatchetException;
 

@@ -220,7 +220,11 @@ final class RatchetState implements RatchetSession {
         }
         t.skip(header.n());
       } else {
-        t.skip(header.pn());
+        long previous = profile.previousChainLength(header.pn());
+        if (t.ckr != null && previous > t.nr + maxSkip) {
+          previous = profile.minimumPreviousChainLength(header.pn());
+        }
+        t.skip(previous);
         t.dhRatchet(header);
         t.skip(header.n());
       }

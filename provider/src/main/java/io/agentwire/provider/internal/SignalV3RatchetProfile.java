@@ -22,7 +22,8 @@ import javax.crypto.spec.SecretKeySpec;
  *       AES-256 key, an HMAC-SHA256 key and a CBC IV.
  *   <li>Wire: {@code 0x33 | protobuf{1: 0x05|DH, 2: N, 3: PN, 4: AES-256-CBC/PKCS#7 ciphertext} |
  *       MAC (8)}, the MAC being HMAC-SHA256(mac key, sender identity (33) | receiver identity (33)
- *       | the bytes before it), truncated.
+ *       | the bytes before it), truncated. PN is libsignal's: the index of the last message of the
+ *       previous sending chain, max(Ns - 1, 0), not the specification's count.
  *   <li>The 64-byte shared secret (X3DH with info "WhisperText") is the root key and the first
  *       chain key, which is the responder's sending chain under its signed prekey and the
  *       initiator's receiving chain, as libsignal's {@code RatchetingSession} sets them up.
@@ -114,7 +115,7 @@ final class SignalV3RatchetProfile extends RatchetProfile {
           new ProtoWire.Writer()
               .bytes(1, encodeKey(header.dh()))
               .uint32(2, header.n())
-              .uint32(3, header.pn())
+              .uint32(3, Math.max(header.pn() - 1, 0))
               .bytes(4, ciphertext)
               .toByteArray();
       byte[] out = new byte[1 + body.length + MAC_LENGTH];
@@ -127,6 +128,22 @@ final class SignalV3RatchetProfile extends RatchetProfile {
       Arrays.fill(keys, (byte) 0);
       session.forgetKeys();
     }
+  }
+
+  /**
+   * libsignal's PN is the index of the last message of the previous chain, {@code max(Ns - 1, 0)}
+   * (its {@code SessionCipher} sets the previous counter so), not the specification's count: the
+   * chain held PN + 1 messages, or none when PN is 0, which cannot be told apart. The key of that
+   * one message is kept either way, so that it can still be read when it arrives late.
+   */
+  @Override
+  long previousChainLength(long pn) {
+    return pn + 1;
+  }
+
+  @Override
+  long minimumPreviousChainLength(long pn) {
+    return pn == 0 ? 0 : pn + 1;
   }
 
   @Override

@@ -14,6 +14,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import javax.crypto.AEADBadTagException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -106,5 +107,82 @@ class DoubleRatchetTest {
     byte[] forged = p.alice().encrypt(text("x"));
     forged[forged.length - 1] ^= 1;
     assertThrows(AEADBadTagException.class, () -> bob.decrypt(forged));
+  }
+
+  /**
+   * SignalV3 writes PN as libsignal does (SessionCipher sets its previous counter to max(Ns - 1,
+   * 0)): the index of the last message of the previous chain, not the count. A libsignal peer
+   * ignores PN, but the key of that last message must still be kept when it arrives late.
+   */
+  @Test
+  void signalV3WritesPnAsTheIndexOfThePreviousChainsLastMessage() throws Exception {
+    Pair p = pair(DoubleRatchet.SIGNAL_V3_PROFILE);
+    List<byte[]> first = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      first.add(p.alice().encrypt(text("a" + i)));
+      assertEquals(0, signalField(first.get(i), 3), "no previous chain yet");
+    }
+    assertArrayEquals(text("a0"), p.bob().decrypt(first.get(0)));
+    byte[] reply = p.bob().encrypt(text("b0"));
+    // Bob sent nothing under his signed prekey before: libsignal writes 0 for that too.
+    assertEquals(0, signalField(reply, 3));
+    assertArrayEquals(text("b0"), p.alice().decrypt(reply));
+    byte[] next = p.alice().encrypt(text("a3"));
+    assertEquals(0, signalField(next, 2));
+    assertEquals(2, signalField(next, 3), "three messages sent on the previous chain");
+    assertArrayEquals(text("a3"), p.bob().decrypt(next));
+    // The last message of the previous chain, late, and the one before it.
+    assertArrayEquals(text("a2"), p.bob().decrypt(first.get(2)));
+    assertArrayEquals(text("a1"), p.bob().decrypt(first.get(1)));
+  }
+
+  /** PN 0 may stand for one message or none: with MAX_SKIP 0 that must not refuse a reply. */
+  @Test
+  void signalV3WithMaxSkipZeroStillTalksInOrder() throws Exception {
+    DoubleRatchet dr =
+        DoubleRatchet.getInstance(DoubleRatchet.SIGNAL_V3_PROFILE, PROVIDER).setLimits(0, 0);
+    byte[] secret = new byte[dr.sharedSecretLength()];
+    new SecureRandom().nextBytes(secret);
+    KeyPair bobRatchet = KeyPairGenerator.getInstance("X25519", PROVIDER).generateKeyPair();
+    byte[] ad = associatedData(DoubleRatchet.SIGNAL_V3_PROFILE);
+    RatchetSession alice = dr.initInitiator(secret, bobRatchet.getPublic(), ad);
+    RatchetSession bob = dr.initResponder(secret, bobRatchet, ad);
+    for (int round = 0; round < 4; round++) {
+      for (int i = 0; i <= round; i++) {
+        assertArrayEquals(text("a" + i), bob.decrypt(alice.encrypt(text("a" + i))));
+      }
+      for (int i = 0; i <= round; i++) {
+        assertArrayEquals(text("b" + i), alice.decrypt(bob.encrypt(text("b" + i))));
+      }
+    }
+  }
+
+  /** A varint field of a SignalMessage (0x33, then protobuf, then an 8-byte MAC). */
+  static long signalField(byte[] message, int field) {
+    int[] at = {1};
+    int end = message.length - 8;
+    while (at[0] < end) {
+      long tag = varint(message, at);
+      if ((tag & 7) == 2) {
+        int length = (int) varint(message, at);
+        at[0] += length;
+      } else if (tag >>> 3 == field) {
+        return varint(message, at);
+      } else {
+        varint(message, at);
+      }
+    }
+    throw new AssertionError("no field " + field);
+  }
+
+  private static long varint(byte[] b, int[] at) {
+    long v = 0;
+    for (int shift = 0; ; shift += 7) {
+      int x = b[at[0]++] & 0xff;
+      v |= (long) (x & 0x7f) << shift;
+      if ((x & 0x80) == 0) {
+        return v;
+      }
+    }
   }
 }
