@@ -133,6 +133,9 @@ final class ProtoWire {
           throw malformed("a varint is truncated");
         }
         int b = data[position++] & 0xff;
+        if (shift == 63 && b > 1) {
+          throw malformed("a varint exceeds 64 bits");
+        }
         result |= (long) (b & 0x7f) << shift;
         if ((b & 0x80) == 0) {
           return result;

@@ -73,4 +73,13 @@ class ProtoWireTest {
     assertTrue(r.next());
     assertMalformed(r::uint32);
   }
+
+  /** A tenth varint byte above 1 carries bits past 64, which were silently dropped. */
+  @Test
+  void aVarintBeyond64BitsIsMalformed() throws Exception {
+    ProtoWire.Reader r = reader("10ffffffffffffffffff02");
+    assertTrue(r.next());
+    assertMalformed(r::uint32);
+    assertMalformed(() -> reader("ffffffffffffffffffff01").next());
+  }
 }

@@ -12,6 +12,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import javax.crypto.AEADBadTagException;
 import org.junit.jupiter.api.Test;
@@ -184,5 +185,23 @@ class DoubleRatchetTest {
         return v;
       }
     }
+  }
+
+  /**
+   * A SignalMessage whose ciphertext length is a ten-byte varint with bit 63 set is malformed, not
+   * a NegativeArraySizeException (or a 2 GiB allocation) in the receiver.
+   */
+  @Test
+  void signalV3RefusesALengthWithBit63Set() throws Exception {
+    Pair p = pair(DoubleRatchet.SIGNAL_V3_PROFILE);
+    byte[] message = HexFormat.of().parseHex("3322ffffffffffffffffff01aabbccdd0011223344556677");
+    RatchetException e = assertThrows(RatchetException.class, () -> p.bob().decrypt(message));
+    assertEquals(RatchetException.Reason.MALFORMED, e.reason());
+    X3dh x3dh = X3dh.getInstance(X3dh.SIGNAL_V3_PROFILE, PROVIDER);
+    byte[] initial = HexFormat.of().parseHex("3322ffffffffffffffffff01aabbccdd");
+    e = assertThrows(RatchetException.class, () -> x3dh.parseInitialMessage(initial));
+    assertEquals(RatchetException.Reason.MALFORMED, e.reason());
+    // The session is unharmed.
+    assertArrayEquals(text("still"), p.bob().decrypt(p.alice().encrypt(text("still"))));
   }
 }
