@@ -210,6 +210,11 @@ final class RatchetState implements RatchetSession {
       header = parsed.header();
       dhRatchet = dhr == null || !MessageDigest.isEqual(header.dh(), dhr);
     }
+    if (header.n() >= MAX_COUNTER) {
+      // No sender reaches it (encrypt stops at 2^32 - 2), and the receive counter must not wrap.
+      throw new RatchetException(
+          Reason.TOO_MANY_SKIPPED, "message number 2^32 - 1 is beyond what any sender uses");
+    }
     Tentative t = new Tentative();
     try {
       if (!dhRatchet) {
@@ -224,7 +229,9 @@ final class RatchetState implements RatchetSession {
         if (t.ckr != null && previous > t.nr + maxSkip) {
           previous = profile.minimumPreviousChainLength(header.pn());
         }
-        t.skip(previous);
+        // The old chain's keys are derived only once the message authenticates: a forged
+        // message with a new ratchet key then costs at most the new chain's skip.
+        t.deferOldChain(previous);
         t.dhRatchet(header);
         t.skip(header.n());
       }
@@ -237,9 +244,13 @@ final class RatchetState implements RatchetSession {
       byte[] plaintext;
       try {
         plaintext = profile.open(scratch, mk, parsed, associatedData, !initiator);
+      } catch (GeneralSecurityException | RuntimeException e) {
+        Arrays.fill(nextCk, (byte) 0);
+        throw e;
       } finally {
         Arrays.fill(mk, (byte) 0);
       }
+      t.skipDeferredOldChain();
       Arrays.fill(t.ckr, (byte) 0);
       t.ckr = nextCk;
       t.nr++;
@@ -350,6 +361,54 @@ final class RatchetState implements RatchetSession {
         newSkipped.add(Map.entry(new SkipKey(chain, nr), mk));
         nr++;
       }
+    }
+
+    // The previous receiving chain, set aside by deferOldChain until the message authenticates.
+    private byte[] oldChainKey;
+    private byte[] oldChain;
+    private long oldFrom;
+    private long oldUntil;
+
+    /**
+     * SkipMessageKeys(until) on the chain a DH ratchet step is about to replace, checked now and
+     * done by {@link #skipDeferredOldChain} after authentication.
+     */
+    void deferOldChain(long until) throws RatchetException {
+      if (ckr == null) {
+        return;
+      }
+      if (until > nr + maxSkip) {
+        throw new RatchetException(
+            Reason.TOO_MANY_SKIPPED,
+            "the message would skip "
+                + (until - nr)
+                + " message keys of the previous chain, more than MAX_SKIP = "
+                + maxSkip);
+      }
+      oldChainKey = ckr;
+      oldChain = profile.headerEncryption() ? hkrT : dhrT;
+      oldFrom = nr;
+      oldUntil = until;
+      ckr = null;
+    }
+
+    /** The deferred skip: its keys go before the new chain's, as they are older. */
+    void skipDeferredOldChain() {
+      if (oldChainKey == null) {
+        return;
+      }
+      List<Map.Entry<SkipKey, byte[]>> old = new ArrayList<>();
+      for (long n = oldFrom; n < oldUntil; n++) {
+        byte[] mk = new byte[KEY];
+        byte[] next = new byte[KEY];
+        kdfCk(oldChainKey, mk, next);
+        Arrays.fill(oldChainKey, (byte) 0);
+        oldChainKey = next;
+        old.add(Map.entry(new SkipKey(oldChain, n), mk));
+      }
+      Arrays.fill(oldChainKey, (byte) 0);
+      oldChainKey = null;
+      newSkipped.addAll(0, old);
     }
 
     /** DHRatchet (DHRatchetHE) of sections 3.5 and 4.3. */
@@ -468,6 +527,9 @@ final class RatchetState implements RatchetSession {
         }
         if (ckr != null && ckr != RatchetState.this.ckr) {
           Arrays.fill(ckr, (byte) 0);
+        }
+        if (oldChainKey != null) {
+          Arrays.fill(oldChainKey, (byte) 0);
         }
       }
     }
