@@ -608,7 +608,7 @@ public final class X3dhEngine extends X3dhSpi {
         published.remove(opk.id());
         opk.wipe();
       }
-      return new Accepted(session, plaintext, m.identityKey());
+      return new Accepted(session, plaintext, m.identityKey(), ikA, ekA);
     }
 
     @Override
@@ -667,11 +667,55 @@ public final class X3dhEngine extends X3dhSpi {
     }
   }
 
-  private record Accepted(RatchetSession session, byte[] plaintext, PublicKey initiatorIdentity)
-      implements X3dh.Accepted {
+  private final class Accepted implements X3dh.Accepted {
+    private final RatchetSession session;
+    private final byte[] plaintext;
+    private final PublicKey initiatorIdentity;
+    private final byte[] identity;
+    private final byte[] baseKey;
+
+    Accepted(
+        RatchetSession session,
+        byte[] plaintext,
+        PublicKey initiatorIdentity,
+        byte[] identity,
+        byte[] baseKey) {
+      this.session = session;
+      this.plaintext = plaintext;
+      this.initiatorIdentity = initiatorIdentity;
+      this.identity = identity;
+      this.baseKey = baseKey;
+    }
+
+    @Override
+    public RatchetSession session() {
+      return session;
+    }
+
     @Override
     public byte[] plaintext() {
       return plaintext.clone();
+    }
+
+    @Override
+    public PublicKey initiatorIdentity() {
+      return initiatorIdentity;
+    }
+
+    @Override
+    public byte[] decryptInitialMessage(byte[] initialMessage) throws GeneralSecurityException {
+      java.util.Objects.requireNonNull(initialMessage, "initialMessage");
+      X3dh.InitialMessage m = engineParseInitialMessage(initialMessage);
+      if (!MessageDigest.isEqual(XecKeys.rawPublic(m.ephemeralKey(), Primitive.X25519), baseKey)) {
+        throw new RatchetException(
+            Reason.UNKNOWN_PREKEY,
+            "the initial message belongs to another session (its base key differs)");
+      }
+      if (!MessageDigest.isEqual(XecKeys.rawPublic(m.identityKey(), Primitive.X25519), identity)) {
+        throw new RatchetException(
+            Reason.WRONG_IDENTITY, "the initial message names another initiator identity");
+      }
+      return session.decrypt(m.ratchetMessage());
     }
 
     @Override

@@ -279,6 +279,17 @@ public final class X3dh {
      * The initiator's identity key, which X3DH proved; whether to trust it is the caller's call.
      */
     PublicKey initiatorIdentity();
+
+    /**
+     * Decrypts a later initial message of the same session: the initiator wraps every message until
+     * it hears back, and any of them may arrive after the one that was accepted. Use {@link
+     * #session()} directly for messages without the X3DH header.
+     *
+     * @throws RatchetException {@code UNKNOWN_PREKEY} if it carries another base key (another
+     *     session: give it to {@link Responder#accept}), {@code WRONG_IDENTITY} if it names another
+     *     initiator, or as {@link RatchetSession#decrypt} throws
+     */
+    byte[] decryptInitialMessage(byte[] initialMessage) throws GeneralSecurityException;
   }
 
   /**

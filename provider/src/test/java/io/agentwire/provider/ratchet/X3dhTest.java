@@ -54,8 +54,11 @@ class X3dhTest {
     assertEquals(aliceId.getPublic(), accepted.initiatorIdentity());
     RatchetSession bobSession = accepted.session();
     // Later messages still carry the X3DH header; the responder routes them to the session.
-    assertArrayEquals(
-        text("and again"), bobSession.decrypt(x3dh.parseInitialMessage(second).ratchetMessage()));
+    assertArrayEquals(text("and again"), accepted.decryptInitialMessage(second));
+    byte[] other = x3dh.initiate(aliceId, bob.bundle(), null, dr).encrypt(text("other session"));
+    assertEquals(
+        RatchetException.Reason.UNKNOWN_PREKEY,
+        assertThrows(RatchetException.class, () -> accepted.decryptInitialMessage(other)).reason());
     assertArrayEquals(text("hi alice"), alice.decrypt(bobSession.encrypt(text("hi alice"))));
     byte[] plain = alice.encrypt(text("no header now"));
     assertArrayEquals(text("no header now"), bobSession.decrypt(plain));
