@@ -162,6 +162,31 @@ public final class X3dhEngine extends X3dhSpi {
     }
 
     @Override
+    public byte[] serialize() {
+      byte[] sessionBlob = session.serialize();
+      WipeableOutput out = new WipeableOutput(4 + 2 + 32 * 3 + 4 + 5 + 4 + sessionBlob.length);
+      out.writeBytes(INITIATOR_MAGIC);
+      out.write(1);
+      out.write(signalV3 ? 2 : 1);
+      out.writeBytes(identity);
+      out.writeBytes(ephemeral);
+      try {
+        out.writeBytes(XecKeys.rawPublic(responderIdentity, Primitive.X25519));
+      } catch (InvalidKeyException e) {
+        throw new IllegalStateException("the bundle's identity key was checked as X25519", e);
+      }
+      out.u32(Integer.toUnsignedLong(signedPrekeyId));
+      out.write(oneTimePrekeyId.isPresent() ? 1 : 0);
+      out.u32(Integer.toUnsignedLong(oneTimePrekeyId.orElse(0)));
+      out.u32(sessionBlob.length);
+      out.writeBytes(sessionBlob);
+      Arrays.fill(sessionBlob, (byte) 0);
+      byte[] blob = out.toByteArrayAndWipe(32);
+      System.arraycopy(sha256(blob, blob.length - 32), 0, blob, blob.length - 32, 32);
+      return blob;
+    }
+
+    @Override
     public String toString() {
       return "X3dh.Initiated[" + session + "]";
     }
@@ -280,6 +305,63 @@ public final class X3dhEngine extends X3dhSpi {
     Responder r = new Responder(priv, pub);
     r.rotateSignedPrekey();
     return r;
+  }
+
+  static final byte[] INITIATOR_MAGIC = {'A', 'W', 'I', 'N'};
+
+  @Override
+  protected X3dh.Initiated engineRestoreInitiated(byte[] blob, DoubleRatchet ratchet)
+      throws GeneralSecurityException {
+    if (blob.length < 4 + 2 + 96 + 13 + 32) {
+      throw corrupt("initiator", "it is too short");
+    }
+    int bodyLength = blob.length - 32;
+    if (!MessageDigest.isEqual(
+        sha256(blob, bodyLength), Arrays.copyOfRange(blob, bodyLength, blob.length))) {
+      throw corrupt("initiator", "its checksum does not match (altered or truncated)");
+    }
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(blob, 0, bodyLength);
+    byte[] magic = new byte[4];
+    in.get(magic);
+    if (!Arrays.equals(magic, INITIATOR_MAGIC)) {
+      throw corrupt("initiator", "it does not start with AWIN");
+    }
+    int version = in.get() & 0xff;
+    int profile = in.get() & 0xff;
+    if (version != 1 || profile != (signalV3 ? 2 : 1)) {
+      throw new RatchetException(
+          Reason.UNSUPPORTED_VERSION,
+          "the initiator is of format version "
+              + version
+              + " and profile #"
+              + profile
+              + "; this engine reads version 1 of profile "
+              + engineGetProfile());
+    }
+    byte[] identity = key(in);
+    byte[] ephemeral = key(in);
+    byte[] responder = key(in);
+    int spkId = in.getInt();
+    int hasOpk = in.get();
+    int opkId = in.getInt();
+    long sessionLength = Integer.toUnsignedLong(in.getInt());
+    if (hasOpk != 0 && hasOpk != 1 || sessionLength != in.remaining()) {
+      throw corrupt("initiator", "its fields are inconsistent");
+    }
+    byte[] sessionBlob = new byte[(int) sessionLength];
+    in.get(sessionBlob);
+    try {
+      RatchetSession session = ratchet.restore(sessionBlob);
+      return new Initiated(
+          session,
+          XecKeys.publicKey(Primitive.X25519, responder),
+          identity,
+          ephemeral,
+          spkId,
+          hasOpk == 1 ? OptionalInt.of(opkId) : OptionalInt.empty());
+    } finally {
+      Arrays.fill(sessionBlob, (byte) 0);
+    }
   }
 
   static final byte[] RESPONDER_MAGIC = {'A', 'W', 'P', 'K'};
@@ -411,8 +493,12 @@ public final class X3dhEngine extends X3dhSpi {
   }
 
   private static RatchetException corrupt(String why) {
+    return corrupt("responder", why);
+  }
+
+  private static RatchetException corrupt(String what, String why) {
     return new RatchetException(
-        Reason.CORRUPT_STATE, "the serialized X3DH responder is corrupt: " + why);
+        Reason.CORRUPT_STATE, "the serialized X3DH " + what + " is corrupt: " + why);
   }
 
   /** A prekey's raw key pair; the private half is wiped when the prekey is dropped. */

@@ -158,6 +158,21 @@ public final class X3dh {
   }
 
   /**
+   * Restores an initiator from {@link Initiated#serialize()}: its ratchet session and the X3DH
+   * header it still puts on messages until the responder answers.
+   *
+   * @param ratchet the Double Ratchet profile the session runs
+   * @throws RatchetException {@code CORRUPT_STATE} or {@code UNSUPPORTED_VERSION}, as {@link
+   *     DoubleRatchet#restore} too
+   */
+  public Initiated restoreInitiated(byte[] serialized, DoubleRatchet ratchet)
+      throws GeneralSecurityException {
+    Objects.requireNonNull(serialized, "serialized");
+    checkRatchet(ratchet);
+    return spi.engineRestoreInitiated(serialized, ratchet);
+  }
+
+  /**
    * Restores a responder from {@link Responder#serialize()}, so a restarted agent still accepts
    * initial messages made from the bundles it published.
    *
@@ -213,6 +228,13 @@ public final class X3dh {
 
     /** Decrypts with {@link #session()}. */
     byte[] decrypt(byte[] message) throws GeneralSecurityException;
+
+    /**
+     * The session and the X3DH header, for {@link X3dh#restoreInitiated}, so an initiator that
+     * restarts before the answer still wraps its messages. Holds every secret of the session: store
+     * it encrypted, and restore a given blob at most once.
+     */
+    byte[] serialize();
   }
 
   /** The responder's prekey store. Thread-safe. */

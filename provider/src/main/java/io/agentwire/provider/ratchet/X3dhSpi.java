@@ -25,6 +25,9 @@ public abstract class X3dhSpi {
   protected abstract X3dh.Responder engineRestoreResponder(byte[] serialized)
       throws GeneralSecurityException;
 
+  protected abstract X3dh.Initiated engineRestoreInitiated(byte[] serialized, DoubleRatchet ratchet)
+      throws GeneralSecurityException;
+
   protected abstract X3dh.InitialMessage engineParseInitialMessage(byte[] message)
       throws RatchetException;
 }

@@ -250,6 +250,33 @@ class X3dhTest {
     assertEquals(10_000, bob.addOneTimePrekeys(10_000).length);
   }
 
+  @ParameterizedTest
+  @CsvSource({"X25519_SHA256, X25519_SHA256_ChaChaPoly", "SignalV3, SignalV3"})
+  void aRestartedInitiatorStillWrapsItsMessagesUntilAnswered(String x3dhProfile, String drProfile)
+      throws Exception {
+    X3dh x3dh = X3dh.getInstance(x3dhProfile, PROVIDER);
+    DoubleRatchet dr = DoubleRatchet.getInstance(drProfile, PROVIDER);
+    KeyPair bobId = x25519();
+    X3dh.Responder bob = x3dh.newResponder(bobId);
+    bob.addOneTimePrekeys(1);
+    X3dh.Initiated alice = x3dh.initiate(x25519(), bob.bundle(), bobId.getPublic(), dr);
+    byte[] first = alice.encrypt(text("before the restart"));
+    byte[] saved = alice.serialize();
+    X3dh.Initiated restarted = x3dh.restoreInitiated(saved, dr);
+    assertEquals(bobId.getPublic(), restarted.responderIdentity());
+    byte[] second = restarted.encrypt(text("after the restart"));
+    // The second message alone starts Bob's session: it still carries the X3DH header.
+    X3dh.Accepted accepted = bob.accept(second, dr);
+    assertArrayEquals(text("after the restart"), accepted.plaintext());
+    assertArrayEquals(text("before the restart"), accepted.decryptInitialMessage(first));
+    assertArrayEquals(text("ok"), restarted.decrypt(accepted.session().encrypt(text("ok"))));
+    for (int i = 0; i < saved.length; i += 5) {
+      byte[] corrupt = saved.clone();
+      corrupt[i] ^= 1;
+      assertThrows(RatchetException.class, () -> x3dh.restoreInitiated(corrupt, dr));
+    }
+  }
+
   static byte[] rawOf(KeyPair pair) {
     byte[] spki = pair.getPublic().getEncoded();
     return java.util.Arrays.copyOfRange(spki, spki.length - 32, spki.length);
