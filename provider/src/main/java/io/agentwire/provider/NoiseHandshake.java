@@ -1,5 +1,6 @@
 package io.agentwire.provider;
 
+import io.agentwire.provider.internal.EngineLookup;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.KeyPair;
@@ -8,7 +9,6 @@ import java.security.NoSuchProviderException;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.PublicKey;
-import java.security.Security;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -70,11 +70,10 @@ public final class NoiseHandshake {
    */
   public static NoiseHandshake getInstance(String protocolName) throws NoSuchAlgorithmException {
     Objects.requireNonNull(protocolName, "protocolName");
-    for (Provider p : Security.getProviders()) {
-      NoiseHandshake hs = fromProvider(protocolName, p);
-      if (hs != null) {
-        return hs;
-      }
+    EngineLookup.Found<NoiseHandshakeSpi> found =
+        EngineLookup.installed(SERVICE_TYPE, protocolName, NoiseHandshakeSpi.class);
+    if (found != null) {
+      return new NoiseHandshake(found.spi(), found.provider());
     }
     NoiseProtocol.parse(protocolName); // throws with the reason when the name itself is wrong
     throw new NoSuchAlgorithmException(
@@ -86,12 +85,7 @@ public final class NoiseHandshake {
   /** A handshake for {@code protocolName} from the installed provider named {@code provider}. */
   public static NoiseHandshake getInstance(String protocolName, String provider)
       throws NoSuchAlgorithmException, NoSuchProviderException {
-    Objects.requireNonNull(provider, "provider");
-    Provider p = Security.getProvider(provider);
-    if (p == null) {
-      throw new NoSuchProviderException("provider " + provider + " is not installed");
-    }
-    return getInstance(protocolName, p);
+    return getInstance(protocolName, EngineLookup.installedProvider(provider));
   }
 
   /** A handshake for {@code protocolName} from {@code provider}, installed or not. */
@@ -99,29 +93,14 @@ public final class NoiseHandshake {
       throws NoSuchAlgorithmException {
     Objects.requireNonNull(protocolName, "protocolName");
     Objects.requireNonNull(provider, "provider");
-    NoiseHandshake hs = fromProvider(protocolName, provider);
-    if (hs == null) {
+    NoiseHandshakeSpi spi =
+        EngineLookup.fromProvider(provider, SERVICE_TYPE, protocolName, NoiseHandshakeSpi.class);
+    if (spi == null) {
       NoiseProtocol.parse(protocolName);
       throw new NoSuchAlgorithmException(
           "provider " + provider.getName() + " does not offer " + protocolName);
     }
-    return hs;
-  }
-
-  private static NoiseHandshake fromProvider(String protocolName, Provider p)
-      throws NoSuchAlgorithmException {
-    Provider.Service service = p.getService(SERVICE_TYPE, protocolName);
-    if (service == null) {
-      return null;
-    }
-    Object spi = service.newInstance(null);
-    if (!(spi instanceof NoiseHandshakeSpi)) {
-      throw new NoSuchAlgorithmException(
-          "provider "
-              + p.getName()
-              + " registered a NoiseHandshake that is not a NoiseHandshakeSpi");
-    }
-    return new NoiseHandshake((NoiseHandshakeSpi) spi, p);
+    return new NoiseHandshake(spi, provider);
   }
 
   /** The protocol name this handshake runs. */

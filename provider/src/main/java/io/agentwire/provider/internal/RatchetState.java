@@ -352,15 +352,28 @@ final class RatchetState implements RatchetSession {
                 + maxSkip);
       }
       byte[] chain = profile.headerEncryption() ? hkrT : dhrT;
-      while (nr < until) {
+      if (nr < until) {
+        ckr = deriveSkipped(ckr, chain, nr, until, newSkipped);
+        nr = until;
+      }
+    }
+
+    /**
+     * The keys of messages {@code from} to {@code until - 1} of the chain whose key is {@code ck},
+     * filed under {@code chain} into {@code into}; returns the chain key after them and wipes the
+     * ones before, {@code ck} included.
+     */
+    private byte[] deriveSkipped(
+        byte[] ck, byte[] chain, long from, long until, List<Map.Entry<SkipKey, byte[]>> into) {
+      for (long n = from; n < until; n++) {
         byte[] mk = new byte[KEY];
         byte[] next = new byte[KEY];
-        kdfCk(ckr, mk, next);
-        Arrays.fill(ckr, (byte) 0);
-        ckr = next;
-        newSkipped.add(Map.entry(new SkipKey(chain, nr), mk));
-        nr++;
+        kdfCk(ck, mk, next);
+        Arrays.fill(ck, (byte) 0);
+        ck = next;
+        into.add(Map.entry(new SkipKey(chain, n), mk));
       }
+      return ck;
     }
 
     // The previous receiving chain, set aside by deferOldChain until the message authenticates.
@@ -398,14 +411,7 @@ final class RatchetState implements RatchetSession {
         return;
       }
       List<Map.Entry<SkipKey, byte[]>> old = new ArrayList<>();
-      for (long n = oldFrom; n < oldUntil; n++) {
-        byte[] mk = new byte[KEY];
-        byte[] next = new byte[KEY];
-        kdfCk(oldChainKey, mk, next);
-        Arrays.fill(oldChainKey, (byte) 0);
-        oldChainKey = next;
-        old.add(Map.entry(new SkipKey(oldChain, n), mk));
-      }
+      oldChainKey = deriveSkipped(oldChainKey, oldChain, oldFrom, oldUntil, old);
       Arrays.fill(oldChainKey, (byte) 0);
       oldChainKey = null;
       newSkipped.addAll(0, old);
@@ -636,8 +642,8 @@ final class RatchetState implements RatchetSession {
         + "]";
   }
 
-  /** Content equality for byte arrays used as set members. */
-  private record ByteKey(byte[] b) {
+  /** Content equality for byte arrays used as set members and map keys. */
+  record ByteKey(byte[] b) {
     @Override
     public boolean equals(Object o) {
       return o instanceof ByteKey k && Arrays.equals(k.b, b);

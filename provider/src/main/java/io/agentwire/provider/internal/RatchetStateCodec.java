@@ -1,6 +1,7 @@
 package io.agentwire.provider.internal;
 
 import io.agentwire.provider.backend.Primitive;
+import io.agentwire.provider.internal.RatchetState.ByteKey;
 import io.agentwire.provider.internal.RatchetState.Fields;
 import io.agentwire.provider.internal.RatchetState.SkipKey;
 import io.agentwire.provider.ratchet.DoubleRatchet;
@@ -185,18 +186,6 @@ final class RatchetStateCodec {
       SignalV3RatchetProfile.checkAssociatedData(f.associatedData);
     }
     return RatchetState.of(f);
-  }
-
-  private record ByteKey(byte[] b) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof ByteKey k && Arrays.equals(k.b, b);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(b);
-    }
   }
 
   /** A bounded reader: every read checks the bytes that remain first. */

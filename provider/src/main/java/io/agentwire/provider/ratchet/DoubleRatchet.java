@@ -1,12 +1,12 @@
 package io.agentwire.provider.ratchet;
 
+import io.agentwire.provider.internal.EngineLookup;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.NoSuchAlgorithmException;
 import java.security.NoSuchProviderException;
 import java.security.Provider;
 import java.security.PublicKey;
-import java.security.Security;
 import java.util.Objects;
 
 /**
@@ -84,25 +84,19 @@ public final class DoubleRatchet {
    */
   public static DoubleRatchet getInstance(String profile) throws NoSuchAlgorithmException {
     Objects.requireNonNull(profile, "profile");
-    for (Provider p : Security.getProviders()) {
-      DoubleRatchet dr = fromProvider(profile, p);
-      if (dr != null) {
-        return dr;
-      }
+    EngineLookup.Found<DoubleRatchetSpi> found =
+        EngineLookup.installed(SERVICE_TYPE, profile, DoubleRatchetSpi.class);
+    if (found == null) {
+      throw new NoSuchAlgorithmException(
+          "no installed provider has Double Ratchet profile " + profile);
     }
-    throw new NoSuchAlgorithmException(
-        "no installed provider has Double Ratchet profile " + profile);
+    return new DoubleRatchet(found.spi(), found.provider());
   }
 
   /** The profile {@code profile} from the named provider. */
   public static DoubleRatchet getInstance(String profile, String provider)
       throws NoSuchAlgorithmException, NoSuchProviderException {
-    Objects.requireNonNull(provider, "provider");
-    Provider p = Security.getProvider(provider);
-    if (p == null) {
-      throw new NoSuchProviderException("provider " + provider + " is not installed");
-    }
-    return getInstance(profile, p);
+    return getInstance(profile, EngineLookup.installedProvider(provider));
   }
 
   /** The profile {@code profile} from {@code provider}, installed or not. */
@@ -110,26 +104,13 @@ public final class DoubleRatchet {
       throws NoSuchAlgorithmException {
     Objects.requireNonNull(profile, "profile");
     Objects.requireNonNull(provider, "provider");
-    DoubleRatchet dr = fromProvider(profile, provider);
-    if (dr == null) {
+    DoubleRatchetSpi spi =
+        EngineLookup.fromProvider(provider, SERVICE_TYPE, profile, DoubleRatchetSpi.class);
+    if (spi == null) {
       throw new NoSuchAlgorithmException(
           "provider " + provider.getName() + " has no Double Ratchet profile " + profile);
     }
-    return dr;
-  }
-
-  private static DoubleRatchet fromProvider(String profile, Provider p)
-      throws NoSuchAlgorithmException {
-    Provider.Service s = p.getService(SERVICE_TYPE, profile);
-    if (s == null) {
-      return null;
-    }
-    Object spi = s.newInstance(null);
-    if (!(spi instanceof DoubleRatchetSpi)) {
-      throw new NoSuchAlgorithmException(
-          p.getName() + "'s " + SERVICE_TYPE + " service is not a DoubleRatchetSpi");
-    }
-    return new DoubleRatchet((DoubleRatchetSpi) spi, p);
+    return new DoubleRatchet(spi, provider);
   }
 
   /** The profile name. */

@@ -1,12 +1,12 @@
 package io.agentwire.provider.ratchet;
 
+import io.agentwire.provider.internal.EngineLookup;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.NoSuchAlgorithmException;
 import java.security.NoSuchProviderException;
 import java.security.Provider;
 import java.security.PublicKey;
-import java.security.Security;
 import java.util.Objects;
 import java.util.OptionalInt;
 import javax.security.auth.Destroyable;
@@ -67,24 +67,18 @@ public final class X3dh {
   /** The profile from the most preferred installed provider that has it. */
   public static X3dh getInstance(String profile) throws NoSuchAlgorithmException {
     Objects.requireNonNull(profile, "profile");
-    for (Provider p : Security.getProviders()) {
-      X3dh x = fromProvider(profile, p);
-      if (x != null) {
-        return x;
-      }
+    EngineLookup.Found<X3dhSpi> found =
+        EngineLookup.installed(SERVICE_TYPE, profile, X3dhSpi.class);
+    if (found == null) {
+      throw new NoSuchAlgorithmException("no installed provider has X3DH profile " + profile);
     }
-    throw new NoSuchAlgorithmException("no installed provider has X3DH profile " + profile);
+    return new X3dh(found.spi(), found.provider());
   }
 
   /** The profile from the named provider. */
   public static X3dh getInstance(String profile, String provider)
       throws NoSuchAlgorithmException, NoSuchProviderException {
-    Objects.requireNonNull(provider, "provider");
-    Provider p = Security.getProvider(provider);
-    if (p == null) {
-      throw new NoSuchProviderException("provider " + provider + " is not installed");
-    }
-    return getInstance(profile, p);
+    return getInstance(profile, EngineLookup.installedProvider(provider));
   }
 
   /** The profile from {@code provider}, installed or not. */
@@ -92,25 +86,12 @@ public final class X3dh {
       throws NoSuchAlgorithmException {
     Objects.requireNonNull(profile, "profile");
     Objects.requireNonNull(provider, "provider");
-    X3dh x = fromProvider(profile, provider);
-    if (x == null) {
+    X3dhSpi spi = EngineLookup.fromProvider(provider, SERVICE_TYPE, profile, X3dhSpi.class);
+    if (spi == null) {
       throw new NoSuchAlgorithmException(
           "provider " + provider.getName() + " has no X3DH profile " + profile);
     }
-    return x;
-  }
-
-  private static X3dh fromProvider(String profile, Provider p) throws NoSuchAlgorithmException {
-    Provider.Service s = p.getService(SERVICE_TYPE, profile);
-    if (s == null) {
-      return null;
-    }
-    Object spi = s.newInstance(null);
-    if (!(spi instanceof X3dhSpi)) {
-      throw new NoSuchAlgorithmException(
-          p.getName() + "'s " + SERVICE_TYPE + " service is not an X3dhSpi");
-    }
-    return new X3dh((X3dhSpi) spi, p);
+    return new X3dh(spi, provider);
   }
 
   public String getProfile() {
