@@ -49,6 +49,7 @@ public final class AgentSocketConfig {
   private final byte[] psk;
   private final Duration handshakeTimeout;
   private final RekeyPolicy rekeyPolicy;
+  private final boolean rekeyPolicySet;
   private final int paddingBlock;
   private final boolean anonymousPeers;
   private final String rawProtocol;
@@ -68,6 +69,7 @@ public final class AgentSocketConfig {
                 : psk != null ? DEFAULT_PSK_SUITES : DEFAULT_SUITES;
     this.handshakeTimeout = b.handshakeTimeout;
     this.rekeyPolicy = b.rekeyPolicy;
+    this.rekeyPolicySet = b.rekeyPolicySet;
     this.paddingBlock = b.paddingBlock;
     this.anonymousPeers = b.anonymousPeers;
     this.rawProtocol = b.rawProtocol;
@@ -89,6 +91,7 @@ public final class AgentSocketConfig {
     b.psk = psk == null ? null : psk.clone();
     b.handshakeTimeout = handshakeTimeout;
     b.rekeyPolicy = rekeyPolicy;
+    b.rekeyPolicySet = rekeyPolicySet;
     b.paddingBlock = paddingBlock;
     b.anonymousPeers = anonymousPeers;
     b.rawProtocol = rawProtocol;
@@ -183,6 +186,7 @@ public final class AgentSocketConfig {
     private byte[] psk;
     private Duration handshakeTimeout = Duration.ofSeconds(10);
     private RekeyPolicy rekeyPolicy = RekeyPolicy.DEFAULT;
+    private boolean rekeyPolicySet;
     private int paddingBlock;
     private boolean anonymousPeers;
     private String rawProtocol;
@@ -233,8 +237,16 @@ public final class AgentSocketConfig {
       return this;
     }
 
+    /**
+     * When this side renews its traffic keys (default {@link RekeyPolicy#DEFAULT}). {@link
+     * RekeyPolicy#RATCHET} makes the ratcheting socket: a symmetric rekey after every record and a
+     * Diffie-Hellman step every 1024 records or 60 s, for forward secrecy within a connection and
+     * recovery from stolen traffic keys ({@code docs/PROTOCOL.md}, section 4.4). The policy binds
+     * only this side; any AgentWire peer answers it. Not for raw mode, which has no records.
+     */
     public Builder rekeyPolicy(RekeyPolicy policy) {
       this.rekeyPolicy = Objects.requireNonNull(policy, "policy");
+      this.rekeyPolicySet = true;
       return this;
     }
 
@@ -279,6 +291,12 @@ public final class AgentSocketConfig {
       if (verifier == null) {
         throw new IllegalArgumentException(
             "a PeerVerifier is required: a PeerTrustStore, a callback, or PeerVerifier.anyPeer()");
+      }
+      if (rawProtocol != null && rekeyPolicySet && rekeyPolicy.rekeys()) {
+        throw new IllegalArgumentException(
+            "raw mode has no records, so it cannot rekey or take DH steps: "
+                + rekeyPolicy
+                + " would not apply; use AgentWire mode or RekeyPolicy.NEVER");
       }
       AgentSocketConfig config = new AgentSocketConfig(this);
       for (String suite : config.cipherSuites) {

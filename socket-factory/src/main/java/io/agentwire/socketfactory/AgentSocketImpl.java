@@ -393,9 +393,59 @@ final class AgentSocketImpl extends SSLSocket {
       throw fail(e);
     } finally {
       writeLock.unlock();
+      pollPeerControl();
       answerPeer();
       leave();
     }
+  }
+
+  /**
+   * While a DH step this side started or answered waits for the peer's next control record, and no
+   * reader is busy: processes the input that has already arrived, without blocking. An application
+   * that only writes then still completes the steps its own policy starts, so its sending key heals
+   * too. Stops at the first data record, which waits for the application's next read. A failure
+   * here is kept for the next read or write to report.
+   */
+  private void pollPeerControl() {
+    WireSession w = wire;
+    if (w == null
+        || !w.awaitsPeerControl()
+        || closed
+        || inputShutdown
+        || failure != null
+        || rawIn == null
+        || !readLock.tryLock()) {
+      return;
+    }
+    try {
+      while (w.awaitsPeerControl() && w.plainAvailable() == 0 && !w.closeReceived()) {
+        if (w.unwrap() != WireSession.Event.NEED_INPUT) {
+          continue;
+        }
+        int available = rawIn.available();
+        if (available <= 0) {
+          break;
+        }
+        int space = w.inboundSpace(); // first: it may move or grow the buffer
+        int n = rawIn.read(w.inboundArray(), w.inboundOffset(), Math.min(space, available));
+        if (n <= 0) {
+          break; // an end of stream is the reader's to report
+        }
+        w.inboundFilled(n);
+      }
+    } catch (IOException | RuntimeException e) {
+      if (!closed) {
+        fail(e); // the connection is over; the next read or write reports why
+      }
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  /** DH steps completed in both directions on this side, for tests. */
+  long dhStepsCompleted() {
+    WireSession w = wire;
+    return w == null ? 0 : w.dhStepsCompleted();
   }
 
   /** Starts a Diffie-Hellman step now; the peer's answer completes it during later reads. */

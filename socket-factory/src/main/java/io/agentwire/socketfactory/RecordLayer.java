@@ -9,6 +9,7 @@ import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.KeyAgreement;
 import javax.net.ssl.SSLException;
@@ -55,9 +56,10 @@ final class RecordLayer {
   private final AgentSocketConfig config;
   private final int maxContent;
 
-  // Sending side (write lock).
+  // Sending side (write lock; the DH-step fields also under dhLock where a step starts).
   private long recordsSinceRekey;
   private long bytesSinceRekey;
+  private long recordsSinceDh;
   private long lastDhStep = System.nanoTime();
   private volatile boolean closeSent;
 
@@ -74,6 +76,7 @@ final class RecordLayer {
   private boolean switchQueued; // we got our reply and have not sent the KEY_SWITCH yet
   private byte[] awaitingSwitch; // secret for the peer's KEY_SWITCH
   private final ArrayDeque<Control> controls = new ArrayDeque<>();
+  private final AtomicLong dhSteps = new AtomicLong(); // steps whose both directions switched here
 
   private static final class Control {
     final byte type;
@@ -174,12 +177,14 @@ final class RecordLayer {
     out[pos + 1] = (byte) ctLen;
     recordsSinceRekey++;
     bytesSinceRekey += len;
+    recordsSinceDh++;
     return LENGTH_BYTES + ctLen;
   }
 
   /**
-   * Before a data record: sends what the reader queued, then what the rekey policy asks for. {@code
-   * out} must have {@link #maxControlFrame()} times three bytes free at {@code pos}.
+   * Before a data record: sends what the reader queued, then the KEY_SHARE of a DH step if the
+   * policy's record count or interval asks for one (section 4.3 of the protocol). {@code out} must
+   * have {@link #maxControlFrame()} times three bytes free at {@code pos}.
    *
    * @return the bytes written at {@code pos}
    */
@@ -188,20 +193,35 @@ final class RecordLayer {
     if (raw) {
       return written;
     }
-    if (recordsSinceRekey >= policy.messages() || bytesSinceRekey >= policy.bytes()) {
-      written += seal(REKEY, NOTHING, 0, 0, out, pos + written);
-      try {
-        transport.rekeySending();
-      } catch (GeneralSecurityException e) {
-        throw new SSLException("rekey failed: " + e.getMessage(), e);
-      }
-      recordsSinceRekey = 0;
-      bytesSinceRekey = 0;
-    }
-    if (policy.dhInterval() != null
-        && System.nanoTime() - lastDhStep >= policy.dhInterval().toNanos()) {
+    if (recordsSinceDh >= policy.dhMessages()
+        || (policy.dhInterval() != null
+            && System.nanoTime() - lastDhStep >= policy.dhInterval().toNanos())) {
       written += startDhStep(out, pos + written);
     }
+    return written;
+  }
+
+  /**
+   * After a data record: a REKEY record and a symmetric rekey of the sending key if the policy's
+   * record or byte count is reached (section 4.1 of the protocol). Rekeying right after the record
+   * rather than before the next one means the key in memory has encrypted nothing yet when the
+   * limit is one record. {@code out} must have {@link #maxControlFrame()} bytes free at {@code
+   * pos}.
+   *
+   * @return the bytes written at {@code pos}
+   */
+  int afterData(byte[] out, int pos) throws SSLException {
+    if (raw || (recordsSinceRekey < policy.messages() && bytesSinceRekey < policy.bytes())) {
+      return 0;
+    }
+    int written = seal(REKEY, NOTHING, 0, 0, out, pos);
+    try {
+      transport.rekeySending();
+    } catch (GeneralSecurityException e) {
+      throw new SSLException("rekey failed: " + e.getMessage(), e);
+    }
+    recordsSinceRekey = 0;
+    bytesSinceRekey = 0;
     return written;
   }
 
@@ -209,6 +229,7 @@ final class RecordLayer {
   int startDhStep(byte[] out, int pos) throws SSLException {
     synchronized (dhLock) {
       lastDhStep = System.nanoTime();
+      recordsSinceDh = 0;
       if (ownShare != null || replyQueued || switchQueued || awaitingSwitch != null) {
         return 0; // a step is already under way
       }
@@ -261,7 +282,11 @@ final class RecordLayer {
         }
         recordsSinceRekey = 0;
         bytesSinceRekey = 0;
+        recordsSinceDh = 0;
         lastDhStep = System.nanoTime();
+        if (c.type == KEY_SWITCH) {
+          dhSteps.incrementAndGet(); // the initiator's receiving key switched at the reply
+        }
       }
     }
     return written;
@@ -459,6 +484,20 @@ final class RecordLayer {
     } finally {
       Arrays.fill(secret, (byte) 0);
     }
+    dhSteps.incrementAndGet(); // the answering side's sending key switched with its reply
+  }
+
+  /** DH steps after which both of this side's keys have switched (tests and diagnostics). */
+  long dhStepsCompleted() {
+    return dhSteps.get();
+  }
+
+  /**
+   * The live transport, so that tests can copy its keys as an attacker who breaks in would. Never
+   * for anything else: the keys must not leave the provider in production.
+   */
+  NoiseTransport transportForTests() {
+    return transport;
   }
 
   int plainAvailable() {

@@ -253,11 +253,22 @@ final class WireSession {
     return records != null && records.closeReceived();
   }
 
+  /** DH steps completed in both directions on this side (tests and diagnostics). */
+  long dhStepsCompleted() {
+    return records == null ? 0 : records.dhStepsCompleted();
+  }
+
+  /** The transport whose keys a test copies as an attacker would; see {@link RecordLayer}. */
+  io.agentwire.provider.NoiseTransport transportForTests() {
+    return records.transportForTests();
+  }
+
   // ---------------------------------------------------------------------------- outbound
 
   /**
    * Seals as much of {@code src[off, off+len)} as fits the outbound buffer's soft limit (at least
-   * one record) as data records, after any queued control and policy records. Write lock.
+   * one record) as data records, with the control records queued and the ones the rekey policy asks
+   * for before and after each. Write lock.
    *
    * @return the number of application bytes consumed
    */
@@ -265,9 +276,10 @@ final class WireSession {
     int consumed = 0;
     while (consumed < len && (consumed == 0 || outLength < OUTBOUND_SOFT_LIMIT)) {
       int n = Math.min(len - consumed, records.maxContent());
-      ensureOutbound(3 * records.maxControlFrame() + records.frameSize(n));
+      ensureOutbound(4 * records.maxControlFrame() + records.frameSize(n));
       outLength += records.beforeData(out, outLength);
       outLength += records.sealData(src, off + consumed, n, out, outLength);
+      outLength += records.afterData(out, outLength);
       consumed += n;
     }
     return consumed;
