@@ -4,9 +4,13 @@ import io.agentwire.provider.NoiseTransport;
 import io.agentwire.provider.backend.AeadCipher;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.spec.NamedParameterSpec;
+import java.security.spec.XECPrivateKeySpec;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
@@ -77,6 +81,7 @@ final class RecordLayer {
   private byte[] awaitingSwitch; // secret for the peer's KEY_SWITCH
   private final ArrayDeque<Control> controls = new ArrayDeque<>();
   private final AtomicLong dhSteps = new AtomicLong(); // steps whose both directions switched here
+  private PrivateKey scrubKey; // see scrub()
 
   private static final class Control {
     final byte type;
@@ -569,14 +574,38 @@ final class RecordLayer {
     if (peerShare.length != 32) {
       throw new SSLProtocolException("a DH step key is 32 bytes, not " + peerShare.length);
     }
+    KeyAgreement ka = null;
     try {
       PublicKey peer = AgentKeys.fromRaw(peerShare);
-      KeyAgreement ka = KeyAgreement.getInstance("X25519", config.cryptoProvider());
+      ka = KeyAgreement.getInstance("X25519", config.cryptoProvider());
       ka.init(mine.getPrivate());
       ka.doPhase(peer, true);
       return ka.generateSecret();
     } catch (GeneralSecurityException e) {
       throw new SSLProtocolException("the peer's DH step key is unusable: " + e.getMessage());
+    } finally {
+      if (ka != null) {
+        scrub(ka);
+      }
+    }
+  }
+
+  /**
+   * A KeyAgreement keeps its own copy of the private scalar until it is initialised again, and the
+   * JCA has no call to wipe it. AgentWire's implementation overwrites the old copy on {@code init},
+   * so initialising it once more with a fixed, public key leaves no copy of the ephemeral scalar.
+   * With another provider this is harmless and may not wipe. Called under {@code dhLock}.
+   */
+  private void scrub(KeyAgreement ka) {
+    try {
+      if (scrubKey == null) {
+        scrubKey =
+            KeyFactory.getInstance("X25519", config.cryptoProvider())
+                .generatePrivate(new XECPrivateKeySpec(NamedParameterSpec.X25519, new byte[32]));
+      }
+      ka.init(scrubKey);
+    } catch (GeneralSecurityException | RuntimeException e) {
+      // A provider that cannot: its copy is only dropped, as before.
     }
   }
 
