@@ -230,14 +230,18 @@ final class RecordLayer {
     return written;
   }
 
-  /** Starts a DH step now, whatever the policy says; returns the bytes written. */
+  /**
+   * Starts a DH step now, whatever the policy says, unless one is under way; returns the bytes
+   * written. A policy trigger that finds a step under way stays due, so the next step starts at the
+   * first data record after that one completes.
+   */
   int startDhStep(byte[] out, int pos) throws SSLException {
     synchronized (dhLock) {
-      lastDhStep = System.nanoTime();
-      recordsSinceDh = 0;
       if (ownShare != null || replyQueued || switchQueued || awaitingSwitch != null) {
         return 0; // a step is already under way
       }
+      lastDhStep = System.nanoTime();
+      recordsSinceDh = 0;
       ownShare = generate();
       byte[] pub = AgentKeys.raw(ownShare.getPublic());
       // Sealed under dhLock: once the reader can drop our share, it is either not sent at all or
@@ -287,9 +291,11 @@ final class RecordLayer {
         }
         recordsSinceRekey = 0;
         bytesSinceRekey = 0;
-        recordsSinceDh = 0;
-        lastDhStep = System.nanoTime();
-        if (c.type == KEY_SWITCH) {
+        if (c.type == KEY_SHARE_REPLY) {
+          // Answering counts as taking a step: the DH triggers count from a KEY_SHARE or a reply.
+          recordsSinceDh = 0;
+          lastDhStep = System.nanoTime();
+        } else {
           dhSteps.incrementAndGet(); // the initiator's receiving key switched at the reply
         }
       }

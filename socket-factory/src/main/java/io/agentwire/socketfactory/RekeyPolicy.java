@@ -103,8 +103,9 @@ public final class RekeyPolicy {
   }
 
   /**
-   * This policy, also taking a DH step once this side has sent {@code records} records since the
-   * last one (either side's), whichever of this and {@link #dhInterval()} comes first.
+   * This policy, also starting a DH step once this side has sent {@code records} records since it
+   * last sent a KEY_SHARE or a KEY_SHARE_REPLY, whichever of this and {@link #dhInterval()} comes
+   * first. A trigger reached while a step is under way waits for that step to complete.
    *
    * @param records at least 1; {@link Long#MAX_VALUE} for no count trigger
    * @throws IllegalArgumentException if {@code records} is below 1
