@@ -38,8 +38,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  *   <li>(a) records sent right after t: it must succeed, which proves the copy is a real one and
  *       that the checks below can fail;
  *   <li>(b) every record sent after the next DH step: it must fail (break-in recovery);
- *   <li>(c) every record sent before t: it must fail (forward secrecy), with the exposure the
- *       policy documents (none with {@link RekeyPolicy#RATCHET} for the ratcheting side).
+ *   <li>(c) every record sent before t: it must fail (forward secrecy), except the exposure the
+ *       policy documents: with {@link RekeyPolicy#RATCHET}, the records since the sender's last
+ *       REKEY, fewer than 16.
  * </ul>
  *
  * Control cases run the same attacker against policies without the property and show it succeeds
@@ -63,7 +64,7 @@ class RatchetSecurityTest {
     AESGCM + ", client, client",
     AESGCM + ", server, server",
   })
-  void aStolenStateReadsUntilTheNextDhStepAndNothingBeforeIt(
+  void aStolenStateReadsUntilTheNextDhStepAndOnlyTheCurrentEpochBeforeIt(
       String suite, String stolen, String initiator) throws Exception {
     Link link = new Link(suite, RekeyPolicy.RATCHET, RekeyPolicy.RATCHET);
     Random random = new Random(suite.hashCode() * 31 + stolen.hashCode() * 7 + initiator.length());
@@ -100,15 +101,34 @@ class RatchetSecurityTest {
           link.sentAfter(fromClient, theft.frameCount()).get(0),
           eve.firstData(),
           dir + ": the attacker's reading of the first record after t");
-      // (c) forward secrecy: nothing this side sent or received before t opens with its keys.
+      // (c) forward secrecy: of the records before t, only those since the sender's last REKEY
+      // open with the keys of t, and they are at most RATCHET.messages() - 1.
       List<Frame> before = link.framesFrom(fromClient, link.transportStart, theft.frameCount());
       assertTrue(before.size() >= 40, dir);
-      for (Frame f : before) {
-        assertNull(
-            theft.tryEveryEarlierNonce(fromClient, f.body()),
-            dir + ": a record from before t was read with the keys of t, frame " + f.index());
+      int exposed = exposedSuffix(theft, fromClient, before, dir);
+      assertTrue(exposed < RekeyPolicy.RATCHET.messages(), dir + ": " + exposed + " exposed");
+      assertEquals(40 % RekeyPolicy.RATCHET.messages(), exposed, dir + ": records since the REKEY");
+    }
+  }
+
+  /**
+   * Tries the keys of t on every record before t and checks that the readable ones are the most
+   * recent, with nothing readable before an unreadable one: the exposure is the epoch since the
+   * sender's last REKEY, never older records. Returns how many are readable.
+   */
+  private static int exposedSuffix(Theft theft, boolean fromClient, List<Frame> before, String dir)
+      throws GeneralSecurityException {
+    int exposed = 0;
+    for (Frame f : before) {
+      byte[] plain = theft.tryEveryEarlierNonce(fromClient, f.body());
+      if (plain != null) {
+        assertEquals(RecordLayer.DATA, plain[0], dir + ": only data since the last REKEY");
+        exposed++;
+      } else {
+        assertEquals(0, exposed, dir + ": an older record was readable, frame " + f.index());
       }
     }
+    return exposed;
   }
 
   @Test
@@ -137,10 +157,10 @@ class RatchetSecurityTest {
         assertNull(eve.read(f.body), "(b) a record after the client's DH step");
       }
     }
-    // (c) The ratcheting client's records before t are safe in the server's state too...
-    for (Frame f : link.framesFrom(true, link.transportStart, theft.frameCount)) {
-      assertNull(theft.tryEveryEarlierNonce(true, f.body), "a ratcheting sender's old record");
-    }
+    // (c) The ratcheting client's records before t are safe in the server's state too, but for
+    // those since its last REKEY...
+    List<Frame> fromRatchet = link.framesFrom(true, link.transportStart, theft.frameCount);
+    assertEquals(40 % 16, exposedSuffix(theft, true, fromRatchet, "client->server"));
     // ... but the server, which never rekeys, exposes what it sent before t: the guarantee is the
     // sender's, as documented.
     int exposed = 0;
@@ -150,6 +170,23 @@ class RatchetSecurityTest {
       }
     }
     assertTrue(exposed >= 40, "a sender that never rekeys keeps its old records readable");
+  }
+
+  /**
+   * With a REKEY after every record, sent right after it, the keys in memory have encrypted nothing
+   * yet: no record before t is exposed in either direction.
+   */
+  @Test
+  void aRekeyAfterEveryRecordLeavesNothingBeforeTExposed() throws Exception {
+    RekeyPolicy everyRecord = RekeyPolicy.of(1, Long.MAX_VALUE, null).withDhEveryMessages(1024);
+    Link link = new Link(AESGCM, everyRecord, everyRecord);
+    link.exchange(new Random(13), 40, 40);
+    Theft theft = link.steal(true);
+    for (boolean fromClient : new boolean[] {true, false}) {
+      List<Frame> before = link.framesFrom(fromClient, link.transportStart, theft.frameCount());
+      assertEquals(80, before.size(), "40 data records and 40 REKEYs");
+      assertEquals(0, exposedSuffix(theft, fromClient, before, "every record"));
+    }
   }
 
   /** Control for (b): symmetric rekeys alone do not heal; the attacker follows them forever. */

@@ -211,7 +211,8 @@ class RatchetSocketTest {
     assertEquals(100, p.dhMessages());
     assertEquals(null, p.dhInterval());
     assertEquals(Long.MAX_VALUE, RekeyPolicy.DEFAULT.dhMessages());
-    assertEquals(1, RekeyPolicy.RATCHET.messages());
+    assertEquals(16, RekeyPolicy.RATCHET.messages());
+    assertEquals(256 * 1024, RekeyPolicy.RATCHET.bytes());
     assertEquals(1024, RekeyPolicy.RATCHET.dhMessages());
     assertEquals(Duration.ofSeconds(60), RekeyPolicy.RATCHET.dhInterval());
     assertFalse(RekeyPolicy.NEVER.rekeys());
