@@ -7,6 +7,7 @@ import io.agentwire.socketfactory.AgentSocketFactory;
 import io.agentwire.socketfactory.PeerTrustStore;
 import io.agentwire.socketfactory.PeerVerificationException;
 import io.agentwire.socketfactory.PeerVerifier;
+import io.agentwire.socketfactory.RekeyPolicy;
 import java.security.PublicKey;
 import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLServerSocketFactory;
@@ -26,7 +27,7 @@ final class AgentWirePeers implements SocketStack {
   private final LongAdder clientVerified = new LongAdder();
   private final LongAdder serverVerified = new LongAdder();
 
-  private AgentWirePeers(String suite) throws Exception {
+  private AgentWirePeers(String suite, RekeyPolicy policy) throws Exception {
     AgentIdentity serverIdentity = AgentIdentity.generate();
     AgentIdentity clientIdentity = AgentIdentity.generate();
     PeerTrustStore pins = PeerTrustStore.inMemory(false);
@@ -52,6 +53,7 @@ final class AgentWirePeers implements SocketStack {
                 .identity(clientIdentity)
                 .peerVerifier(countingPins)
                 .cipherSuites(suite)
+                .rekeyPolicy(policy)
                 .build());
     server =
         new AgentServerSocketFactory(
@@ -64,6 +66,7 @@ final class AgentWirePeers implements SocketStack {
                       return name;
                     })
                 .cipherSuites(suite)
+                .rekeyPolicy(policy)
                 .build());
   }
 
@@ -76,6 +79,12 @@ final class AgentWirePeers implements SocketStack {
    */
   static AgentWirePeers create(String aead, String pattern, boolean nativeBackend)
       throws Exception {
+    return create(aead, pattern, nativeBackend, RekeyPolicy.DEFAULT);
+  }
+
+  /** As {@link #create(String, String, boolean)}, both sides with {@code policy}. */
+  static AgentWirePeers create(
+      String aead, String pattern, boolean nativeBackend, RekeyPolicy policy) throws Exception {
     System.setProperty("agentwire.native", nativeBackend ? "require" : "off");
     String functions =
         switch (aead) {
@@ -83,7 +92,7 @@ final class AgentWirePeers implements SocketStack {
           case "CHACHA20_POLY1305" -> "25519_ChaChaPoly_BLAKE2s";
           default -> throw new IllegalArgumentException("Noise has no " + aead);
         };
-    return new AgentWirePeers("Noise_" + pattern + "_" + functions);
+    return new AgentWirePeers("Noise_" + pattern + "_" + functions, policy);
   }
 
   @Override

@@ -48,7 +48,12 @@ public class BulkBench {
       Map.of("write1k", 1024, "write16k", CHUNK, "write64k", 64 * 1024);
 
   /** The implementation under test; see {@link SocketStack#open}. */
-  @Param({SocketStack.TLS13, SocketStack.AGENTWIRE, SocketStack.AGENTWIRE_JAVA})
+  @Param({
+    SocketStack.TLS13,
+    SocketStack.AGENTWIRE,
+    SocketStack.AGENTWIRE_JAVA,
+    SocketStack.AGENTWIRE_RATCHET
+  })
   public String stack;
 
   /** The AEAD the connection negotiates: both of Noise's, so that every stack has them. */

@@ -1,5 +1,6 @@
 package io.agentwire.bench;
 
+import io.agentwire.socketfactory.RekeyPolicy;
 import java.util.List;
 import javax.net.ServerSocketFactory;
 import javax.net.SocketFactory;
@@ -27,6 +28,13 @@ public interface SocketStack {
   /** AgentWire sockets, Noise IK (the client has pinned the server's key), with libsodium. */
   String AGENTWIRE_IK = "agentwire-ik";
 
+  /**
+   * The ratcheting socket: {@link #AGENTWIRE} with {@code RekeyPolicy.RATCHET} on both sides (a
+   * REKEY every 16 records or 256 KiB, a DH step every 1024 records or 60 s), for its cost against
+   * plain {@link #AGENTWIRE} in the same run.
+   */
+  String AGENTWIRE_RATCHET = "agentwire-ratchet";
+
   /** Server sockets: the listening end of {@link LoopbackServer}. */
   ServerSocketFactory serverSocketFactory();
 
@@ -50,12 +58,13 @@ public interface SocketStack {
       case AGENTWIRE -> AgentWirePeers.create(aead, "XX", true);
       case AGENTWIRE_JAVA -> AgentWirePeers.create(aead, "XX", false);
       case AGENTWIRE_IK -> AgentWirePeers.create(aead, "IK", true);
+      case AGENTWIRE_RATCHET -> AgentWirePeers.create(aead, "XX", true, RekeyPolicy.RATCHET);
       default ->
           throw new IllegalArgumentException(
               "Unknown socket stack "
                   + name
                   + "; known: "
-                  + List.of(TLS13, AGENTWIRE, AGENTWIRE_JAVA, AGENTWIRE_IK));
+                  + List.of(TLS13, AGENTWIRE, AGENTWIRE_JAVA, AGENTWIRE_IK, AGENTWIRE_RATCHET));
     };
   }
 }
