@@ -22,6 +22,20 @@ class LoopbackServerTest {
         .collect(Collectors.toList());
   }
 
+  /**
+   * The server's threads once their number is {@code expected}, or after two seconds: a pool thread
+   * is still alive for a moment after its executor reports termination, and a connection's thread
+   * starts a moment after the client's connect returns.
+   */
+  private static List<String> threadsOf(int port, int expected) throws InterruptedException {
+    List<String> threads = threadsOf(port);
+    for (int i = 0; i < 200 && threads.size() != expected; i++) {
+      Thread.sleep(10);
+      threads = threadsOf(port);
+    }
+    return threads;
+  }
+
   @Test
   void sinkAcknowledgesEveryBlockExactly() throws Exception {
     try (LoopbackServer server = LoopbackServer.sink(ServerSocketFactory.getDefault(), 1000);
@@ -50,9 +64,9 @@ class LoopbackServerTest {
       assertEquals(7, a.getInputStream().read());
       b.getOutputStream().write(8);
       assertEquals(8, b.getInputStream().read());
-      assertEquals(3, threadsOf(port).size()); // the acceptor and one per connection
+      assertEquals(3, threadsOf(port, 3).size()); // the acceptor and one per connection
       server.close();
-      assertEquals(List.of(), threadsOf(port));
+      assertEquals(List.of(), threadsOf(port, 0));
       assertEquals(-1, a.getInputStream().read());
     }
   }
