@@ -113,8 +113,8 @@ final class ModernRatchetProfile extends RatchetProfile {
     byte[] out = new byte[prefix + plaintext.length + TAG];
     byte[] plainHeader = new byte[HEADER];
     System.arraycopy(header.dh(), 0, plainHeader, 0, 32);
-    putUint32(plainHeader, 32, header.pn());
-    putUint32(plainHeader, 36, header.n());
+    WireBytes.putUint32(plainHeader, 32, header.pn());
+    WireBytes.putUint32(plainHeader, 36, header.n());
     AeadCipher aead = session.aead();
     if (headerEncryption) {
       out[0] = 2;
@@ -243,8 +243,8 @@ final class ModernRatchetProfile extends RatchetProfile {
   private static Header decodeHeader(byte[] b, int offset) {
     return new Header(
         Arrays.copyOfRange(b, offset, offset + 32),
-        getUint32(b, offset + 32),
-        getUint32(b, offset + 36));
+        WireBytes.getUint32(b, offset + 32),
+        WireBytes.getUint32(b, offset + 36));
   }
 
   private static byte[] concat(byte[] a, byte[] b, int bLength) {

@@ -169,18 +169,4 @@ abstract class RatchetProfile {
   static final RatchetProfile[] ALL = {
     new ModernRatchetProfile(false), new ModernRatchetProfile(true), new SignalV3RatchetProfile()
   };
-
-  static void putUint32(byte[] out, int offset, long v) {
-    out[offset] = (byte) (v >>> 24);
-    out[offset + 1] = (byte) (v >>> 16);
-    out[offset + 2] = (byte) (v >>> 8);
-    out[offset + 3] = (byte) v;
-  }
-
-  static long getUint32(byte[] in, int offset) {
-    return ((in[offset] & 0xffL) << 24)
-        | ((in[offset + 1] & 0xffL) << 16)
-        | ((in[offset + 2] & 0xffL) << 8)
-        | (in[offset + 3] & 0xffL);
-  }
 }

@@ -218,7 +218,7 @@ final class RatchetStateCodec {
     }
 
     long u32() throws RatchetException {
-      return RatchetProfile.getUint32(bytes(4), 0);
+      return WireBytes.getUint32(bytes(4), 0);
     }
 
     int limit(String what, int min) throws RatchetException {
@@ -238,7 +238,8 @@ final class RatchetStateCodec {
     }
   }
 
-  private static byte[] sha256(byte[] data, int length) {
+  /** SHA-256 of {@code data[0..length)}, the trailer of every serialized ratchet object. */
+  static byte[] sha256(byte[] data, int length) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       md.update(data, 0, length);

@@ -32,7 +32,6 @@ import javax.crypto.spec.SecretKeySpec;
 final class SignalV3RatchetProfile extends RatchetProfile {
 
   static final int VERSION_BYTE = 0x33;
-  static final int DJB_TYPE = 0x05;
   private static final int MAC_LENGTH = 8;
   private static final int IDENTITY_LENGTH = 33;
   private static final byte[] ROOT_INFO = "WhisperRatchet".getBytes(StandardCharsets.US_ASCII);
@@ -85,7 +84,9 @@ final class SignalV3RatchetProfile extends RatchetProfile {
 
   /** Checks the associated data: two 33-byte encoded identity keys. */
   static void checkAssociatedData(byte[] ad) throws RatchetException {
-    if (ad.length != 2 * IDENTITY_LENGTH || ad[0] != DJB_TYPE || ad[IDENTITY_LENGTH] != DJB_TYPE) {
+    if (ad.length != 2 * IDENTITY_LENGTH
+        || ad[0] != WireBytes.DJB_TYPE
+        || ad[IDENTITY_LENGTH] != WireBytes.DJB_TYPE) {
       throw new RatchetException(
           Reason.INVALID_KEY,
           "SignalV3 associated data is the initiator's and the responder's encoded identity keys"
@@ -113,7 +114,7 @@ final class SignalV3RatchetProfile extends RatchetProfile {
       byte[] ciphertext = aes.doFinal(plaintext);
       byte[] body =
           new ProtoWire.Writer()
-              .bytes(1, encodeKey(header.dh()))
+              .bytes(1, WireBytes.encodeKey(header.dh()))
               .uint32(2, header.n())
               .uint32(3, Math.max(header.pn() - 1, 0))
               .bytes(4, ciphertext)
@@ -163,7 +164,7 @@ final class SignalV3RatchetProfile extends RatchetProfile {
     boolean hasCiphertext = false;
     while (r.next()) {
       switch (r.field()) {
-        case 1 -> dh = decodeKey(r.bytes());
+        case 1 -> dh = WireBytes.decodeKey(r.bytes());
         case 2 -> n = r.uint32();
         case 3 -> pn = r.uint32();
         case 4 -> {
@@ -241,20 +242,5 @@ final class SignalV3RatchetProfile extends RatchetProfile {
     hmac.mac(macKey, 32, input, 0, input.length, null, 0, out, 0);
     Arrays.fill(macKey, (byte) 0);
     return out;
-  }
-
-  /** libsignal's encoding of an X25519 public key: 0x05 then the 32 bytes. */
-  static byte[] encodeKey(byte[] raw) {
-    byte[] out = new byte[33];
-    out[0] = DJB_TYPE;
-    System.arraycopy(raw, 0, out, 1, 32);
-    return out;
-  }
-
-  static byte[] decodeKey(byte[] encoded) throws RatchetException {
-    if (encoded.length != 33 || encoded[0] != DJB_TYPE || (encoded[32] & 0x80) != 0) {
-      throw ProtoWire.malformed("a key is not 0x05 followed by 32 bytes");
-    }
-    return Arrays.copyOfRange(encoded, 1, 33);
   }
 }

@@ -155,14 +155,18 @@ final class SymmetricState {
    * the hash length is zero-padded, which HMAC does anyway. The caller wipes the result.
    */
   static byte[] hkdfFirst(Primitive hashPrimitive, byte[] chainingKey, byte[] ikm) {
-    SymmetricState s = new SymmetricState(hashPrimitive, Primitive.CHACHA20_POLY1305);
+    Hmac hmac = new Hmac(hashPrimitive);
+    int n = hmac.hashLength();
+    byte[] ck = Arrays.copyOf(chainingKey, n);
+    byte[] first = new byte[n];
+    byte[] second = new byte[n];
     try {
-      System.arraycopy(chainingKey, 0, s.ck, 0, Math.min(chainingKey.length, s.hashLength));
-      s.hkdf(ikm, 0, ikm.length, 2);
-      return Arrays.copyOf(s.out1, s.hashLength);
+      hmac.noiseHkdf(ck, ikm, 0, ikm.length, first, second);
+      return first;
     } finally {
-      s.wipeScratch();
-      Arrays.fill(s.ck, (byte) 0);
+      Arrays.fill(ck, (byte) 0);
+      Arrays.fill(second, (byte) 0);
+      hmac.destroy();
     }
   }
 

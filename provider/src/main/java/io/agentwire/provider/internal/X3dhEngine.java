@@ -82,7 +82,7 @@ public final class X3dhEngine extends X3dhSpi {
             Reason.WRONG_IDENTITY, "the bundle's identity key is not the expected one");
       }
       byte[] spkB = XecKeys.rawPublic(bundle.signedPrekey(), Primitive.X25519);
-      if (!XEdDsa.verify(ikB, encodeKey(spkB), bundle.signature())) {
+      if (!XEdDsa.verify(ikB, WireBytes.encodeKey(spkB), bundle.signature())) {
         throw new RatchetException(
             Reason.BAD_SIGNATURE,
             "the signed prekey's signature does not verify under the bundle's identity key");
@@ -93,7 +93,7 @@ public final class X3dhEngine extends X3dhSpi {
       byte[] ekPublic = new byte[KEY];
       dh.publicKey(ek, ekPublic);
       byte[] sk = deriveSecret(ikA, spkB, ek, ikB, ek, spkB, opkB == null ? null : ek, opkB);
-      byte[] ad = concat(encodeKey(ikAPublic), encodeKey(ikB));
+      byte[] ad = concat(WireBytes.encodeKey(ikAPublic), WireBytes.encodeKey(ikB));
       RatchetSession session;
       try {
         session = ratchet.initInitiator(sk, bundle.signedPrekey(), ad);
@@ -182,7 +182,8 @@ public final class X3dhEngine extends X3dhSpi {
       out.writeBytes(sessionBlob);
       Arrays.fill(sessionBlob, (byte) 0);
       byte[] blob = out.toByteArrayAndWipe(32);
-      System.arraycopy(sha256(blob, blob.length - 32), 0, blob, blob.length - 32, 32);
+      System.arraycopy(
+          RatchetStateCodec.sha256(blob, blob.length - 32), 0, blob, blob.length - 32, 32);
       return blob;
     }
 
@@ -207,8 +208,8 @@ public final class X3dhEngine extends X3dhSpi {
         w.uint32(1, Integer.toUnsignedLong(oneTimePrekeyId.getAsInt()));
       }
       byte[] body =
-          w.bytes(2, encodeKey(ephemeral))
-              .bytes(3, encodeKey(identity))
+          w.bytes(2, WireBytes.encodeKey(ephemeral))
+              .bytes(3, WireBytes.encodeKey(identity))
               .bytes(4, ratchetMessage)
               .uint32(5, 0)
               .uint32(6, Integer.toUnsignedLong(signedPrekeyId))
@@ -221,12 +222,12 @@ public final class X3dhEngine extends X3dhSpi {
     int header = 1 + 33 + 33 + 4 + 1 + (oneTimePrekeyId.isPresent() ? 4 : 0);
     byte[] out = new byte[header + ratchetMessage.length];
     out[0] = 1;
-    System.arraycopy(encodeKey(identity), 0, out, 1, 33);
-    System.arraycopy(encodeKey(ephemeral), 0, out, 34, 33);
-    RatchetProfile.putUint32(out, 67, Integer.toUnsignedLong(signedPrekeyId));
+    System.arraycopy(WireBytes.encodeKey(identity), 0, out, 1, 33);
+    System.arraycopy(WireBytes.encodeKey(ephemeral), 0, out, 34, 33);
+    WireBytes.putUint32(out, 67, Integer.toUnsignedLong(signedPrekeyId));
     out[71] = (byte) (oneTimePrekeyId.isPresent() ? 1 : 0);
     if (oneTimePrekeyId.isPresent()) {
-      RatchetProfile.putUint32(out, 72, Integer.toUnsignedLong(oneTimePrekeyId.getAsInt()));
+      WireBytes.putUint32(out, 72, Integer.toUnsignedLong(oneTimePrekeyId.getAsInt()));
     }
     System.arraycopy(ratchetMessage, 0, out, header, ratchetMessage.length);
     return out;
@@ -240,9 +241,9 @@ public final class X3dhEngine extends X3dhSpi {
     if (m.length < 72 || m[0] != 1) {
       throw malformed("not an initial message of profile " + X3dh.DEFAULT_PROFILE);
     }
-    byte[] identity = decodeKey(m, 1);
-    byte[] ephemeral = decodeKey(m, 34);
-    int spkId = (int) RatchetProfile.getUint32(m, 67);
+    byte[] identity = WireBytes.decodeKey(m, 1);
+    byte[] ephemeral = WireBytes.decodeKey(m, 34);
+    int spkId = (int) WireBytes.getUint32(m, 67);
     int flag = m[71];
     OptionalInt opkId;
     int header;
@@ -250,7 +251,7 @@ public final class X3dhEngine extends X3dhSpi {
       opkId = OptionalInt.empty();
       header = 72;
     } else if (flag == 1 && m.length >= 76) {
-      opkId = OptionalInt.of((int) RatchetProfile.getUint32(m, 72));
+      opkId = OptionalInt.of((int) WireBytes.getUint32(m, 72));
       header = 76;
     } else {
       throw malformed("the one-time prekey flag of an initial message is invalid");
@@ -276,8 +277,8 @@ public final class X3dhEngine extends X3dhSpi {
     while (r.next()) {
       switch (r.field()) {
         case 1 -> opkId = OptionalInt.of((int) r.uint32());
-        case 2 -> base = SignalV3RatchetProfile.decodeKey(r.bytes());
-        case 3 -> identity = SignalV3RatchetProfile.decodeKey(r.bytes());
+        case 2 -> base = WireBytes.decodeKey(r.bytes());
+        case 3 -> identity = WireBytes.decodeKey(r.bytes());
         case 4 -> message = r.bytes();
         case 6 -> spkId = r.uint32();
         default -> r.skip();
@@ -317,7 +318,8 @@ public final class X3dhEngine extends X3dhSpi {
     }
     int bodyLength = blob.length - 32;
     if (!MessageDigest.isEqual(
-        sha256(blob, bodyLength), Arrays.copyOfRange(blob, bodyLength, blob.length))) {
+        RatchetStateCodec.sha256(blob, bodyLength),
+        Arrays.copyOfRange(blob, bodyLength, blob.length))) {
       throw corrupt("initiator", "its checksum does not match (altered or truncated)");
     }
     java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(blob, 0, bodyLength);
@@ -374,7 +376,8 @@ public final class X3dhEngine extends X3dhSpi {
     }
     int bodyLength = blob.length - 32;
     if (!MessageDigest.isEqual(
-        sha256(blob, bodyLength), Arrays.copyOfRange(blob, bodyLength, blob.length))) {
+        RatchetStateCodec.sha256(blob, bodyLength),
+        Arrays.copyOfRange(blob, bodyLength, blob.length))) {
       throw corrupt("its checksum does not match (altered or truncated)");
     }
     java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(blob, 0, bodyLength);
@@ -480,16 +483,6 @@ public final class X3dhEngine extends X3dhSpi {
     out.write(v >>> 16);
     out.write(v >>> 8);
     out.write(v);
-  }
-
-  private static byte[] sha256(byte[] data, int length) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(data, 0, length);
-      return md.digest();
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JDK", e);
-    }
   }
 
   private static RatchetException corrupt(String why) {
@@ -606,7 +599,7 @@ public final class X3dhEngine extends X3dhSpi {
       if (signed) {
         byte[] random = new byte[64];
         Backends.randomBytes(random);
-        signature = XEdDsa.sign(identityPrivate, encodeKey(pub), random);
+        signature = XEdDsa.sign(identityPrivate, WireBytes.encodeKey(pub), random);
         Arrays.fill(random, (byte) 0);
       }
       return new Prekey(id, priv, pub, signature);
@@ -665,7 +658,7 @@ public final class X3dhEngine extends X3dhSpi {
               ekA,
               opk == null ? null : opk.privateKey(),
               ekA);
-      byte[] ad = concat(encodeKey(ikA), encodeKey(identityPublic));
+      byte[] ad = concat(WireBytes.encodeKey(ikA), WireBytes.encodeKey(identityPublic));
       RatchetSession session;
       XecKeys.PrivateKeyImpl spkPrivate = XecKeys.privateKey(Primitive.X25519, spk.privateKey());
       try {
@@ -722,7 +715,8 @@ public final class X3dhEngine extends X3dhSpi {
         out.write(published.contains(p.id()) ? 1 : 0);
       }
       byte[] blob = out.toByteArrayAndWipe(32);
-      System.arraycopy(sha256(blob, blob.length - 32), 0, blob, blob.length - 32, 32);
+      System.arraycopy(
+          RatchetStateCodec.sha256(blob, blob.length - 32), 0, blob, blob.length - 32, 32);
       return blob;
     }
 
@@ -861,18 +855,6 @@ public final class X3dhEngine extends X3dhSpi {
       throw new InvalidKeyException("the identity key pair's public key is not its private key's");
     }
     return priv;
-  }
-
-  static byte[] encodeKey(byte[] raw) {
-    return SignalV3RatchetProfile.encodeKey(raw);
-  }
-
-  private static byte[] decodeKey(byte[] in, int offset) throws RatchetException {
-    // Bit 255 is ignored by X25519; refusing it keeps one message from having two encodings.
-    if (in[offset] != SignalV3RatchetProfile.DJB_TYPE || (in[offset + 32] & 0x80) != 0) {
-      throw malformed("a key is not encoded as 0x05 followed by a canonical X25519 key");
-    }
-    return Arrays.copyOfRange(in, offset + 1, offset + 33);
   }
 
   private static byte[] concat(byte[] a, byte[] b) {

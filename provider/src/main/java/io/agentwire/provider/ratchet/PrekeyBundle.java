@@ -1,6 +1,7 @@
 package io.agentwire.provider.ratchet;
 
 import io.agentwire.provider.backend.Primitive;
+import io.agentwire.provider.internal.WireBytes;
 import io.agentwire.provider.internal.XecKeys;
 import java.security.InvalidKeyException;
 import java.security.PublicKey;
@@ -107,11 +108,11 @@ public final class PrekeyBundle {
       throw malformed("unknown prekey bundle version " + (encoded[0] & 0xff));
     }
     int p = 1;
-    byte[] ik = decodeKey(encoded, p);
+    byte[] ik = WireBytes.decodeKey(encoded, p);
     p += KEY;
-    int spkId = getInt(encoded, p);
+    int spkId = (int) WireBytes.getUint32(encoded, p);
     p += 4;
-    byte[] spk = decodeKey(encoded, p);
+    byte[] spk = WireBytes.decodeKey(encoded, p);
     p += KEY;
     byte[] sig = Arrays.copyOfRange(encoded, p, p + SIGNATURE);
     p += SIGNATURE;
@@ -123,9 +124,9 @@ public final class PrekeyBundle {
     if (!withOneTime) {
       return new PrekeyBundle(ik, spkId, spk, sig, null, null);
     }
-    int opkId = getInt(encoded, p);
+    int opkId = (int) WireBytes.getUint32(encoded, p);
     p += 4;
-    return new PrekeyBundle(ik, spkId, spk, sig, opkId, decodeKey(encoded, p));
+    return new PrekeyBundle(ik, spkId, spk, sig, opkId, WireBytes.decodeKey(encoded, p));
   }
 
   /** The binary encoding above. */
@@ -133,17 +134,19 @@ public final class PrekeyBundle {
     byte[] out = new byte[oneTimePrekey == null ? LENGTH_WITHOUT_ONE_TIME : LENGTH_WITH_ONE_TIME];
     int p = 0;
     out[p++] = VERSION;
-    p = putKey(out, p, identityKey);
-    putInt(out, p, signedPrekeyId);
+    System.arraycopy(WireBytes.encodeKey(identityKey), 0, out, p, KEY);
+    p += KEY;
+    WireBytes.putUint32(out, p, Integer.toUnsignedLong(signedPrekeyId));
     p += 4;
-    p = putKey(out, p, signedPrekey);
+    System.arraycopy(WireBytes.encodeKey(signedPrekey), 0, out, p, KEY);
+    p += KEY;
     System.arraycopy(signature, 0, out, p, SIGNATURE);
     p += SIGNATURE;
     out[p++] = (byte) (oneTimePrekey == null ? 0 : 1);
     if (oneTimePrekey != null) {
-      putInt(out, p, oneTimePrekeyId);
+      WireBytes.putUint32(out, p, Integer.toUnsignedLong(oneTimePrekeyId));
       p += 4;
-      putKey(out, p, oneTimePrekey);
+      System.arraycopy(WireBytes.encodeKey(oneTimePrekey), 0, out, p, KEY);
     }
     return out;
   }
@@ -192,41 +195,6 @@ public final class PrekeyBundle {
             ? ", no one-time prekey"
             : ", one-time prekey " + Integer.toUnsignedString(oneTimePrekeyId))
         + "]";
-  }
-
-  /** X3DH's Encode(PK): 0x05 then the raw X25519 key. */
-  static byte[] encodeKey(byte[] raw) {
-    byte[] out = new byte[KEY];
-    out[0] = 5;
-    System.arraycopy(raw, 0, out, 1, 32);
-    return out;
-  }
-
-  static byte[] decodeKey(byte[] in, int offset) throws RatchetException {
-    if (in[offset] != 5 || (in[offset + 32] & 0x80) != 0) {
-      throw malformed("a key is not encoded as 0x05 followed by a canonical X25519 key");
-    }
-    return Arrays.copyOfRange(in, offset + 1, offset + KEY);
-  }
-
-  private static int putKey(byte[] out, int offset, byte[] raw) {
-    out[offset] = 5;
-    System.arraycopy(raw, 0, out, offset + 1, 32);
-    return offset + KEY;
-  }
-
-  static void putInt(byte[] out, int offset, int v) {
-    out[offset] = (byte) (v >>> 24);
-    out[offset + 1] = (byte) (v >>> 16);
-    out[offset + 2] = (byte) (v >>> 8);
-    out[offset + 3] = (byte) v;
-  }
-
-  static int getInt(byte[] in, int offset) {
-    return ((in[offset] & 0xff) << 24)
-        | ((in[offset + 1] & 0xff) << 16)
-        | ((in[offset + 2] & 0xff) << 8)
-        | (in[offset + 3] & 0xff);
   }
 
   private static byte[] raw(PublicKey key) throws InvalidKeyException {

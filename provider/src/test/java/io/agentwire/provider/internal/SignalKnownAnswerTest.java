@@ -269,7 +269,7 @@ class SignalKnownAnswerTest {
   }
 
   private static byte[] associatedData() {
-    return concat(SignalV3RatchetProfile.encodeKey(publicKey(ALICE_IDENTITY)), BOB_IDENTITY_PUBLIC);
+    return concat(WireBytes.encodeKey(publicKey(ALICE_IDENTITY)), BOB_IDENTITY_PUBLIC);
   }
 
   private static byte[] sharedSecret() throws Exception {

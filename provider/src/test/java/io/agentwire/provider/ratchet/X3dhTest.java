@@ -136,7 +136,7 @@ class X3dhTest {
     KeyPair aliceId = x25519();
     byte[] genuine = x3dh.initiate(aliceId, bundle, bobId.getPublic(), dr).encrypt(text("hi"));
     byte[] forged = genuine.clone();
-    byte[] mallory = PrekeyBundle.encodeKey(rawOf(x25519()));
+    byte[] mallory = io.agentwire.provider.internal.WireBytes.encodeKey(rawOf(x25519()));
     System.arraycopy(mallory, 0, forged, 1, 33);
     assertThrows(AEADBadTagException.class, () -> bob.accept(forged, dr));
     assertArrayEquals(text("hi"), bob.accept(genuine, dr).plaintext());
