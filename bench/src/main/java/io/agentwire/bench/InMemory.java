@@ -1,8 +1,8 @@
 package io.agentwire.bench;
 
-import io.agentwire.provider.NoiseHandshake;
-import io.agentwire.provider.NoiseRole;
-import io.agentwire.provider.NoiseTransport;
+import io.agentwire.provider.noise.NoiseHandshake;
+import io.agentwire.provider.noise.NoiseRole;
+import io.agentwire.provider.noise.NoiseTransport;
 import java.security.KeyPair;
 import java.security.Provider;
 

@@ -1,9 +1,9 @@
 package io.agentwire.bench;
 
 import io.agentwire.provider.AgentWireProvider;
-import io.agentwire.provider.NoiseHandshake;
-import io.agentwire.provider.NoiseRole;
-import io.agentwire.provider.NoiseTransport;
+import io.agentwire.provider.noise.NoiseHandshake;
+import io.agentwire.provider.noise.NoiseRole;
+import io.agentwire.provider.noise.NoiseTransport;
 import io.agentwire.provider.ratchet.DoubleRatchet;
 import io.agentwire.provider.ratchet.RatchetSession;
 import java.security.KeyPair;

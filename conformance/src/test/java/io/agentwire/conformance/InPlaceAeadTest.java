@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.agentwire.provider.backend.AeadCipher;
 import io.agentwire.provider.backend.Primitive;
-import io.agentwire.provider.internal.Backends;
+import io.agentwire.provider.backend.internal.Backends;
 import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import org.junit.jupiter.params.ParameterizedTest;

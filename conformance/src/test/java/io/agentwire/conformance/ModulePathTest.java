@@ -3,9 +3,9 @@ package io.agentwire.conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agentwire.provider.NoiseHandshake;
-import io.agentwire.provider.NoiseRole;
-import io.agentwire.provider.NoiseTransport;
+import io.agentwire.provider.noise.NoiseHandshake;
+import io.agentwire.provider.noise.NoiseRole;
+import io.agentwire.provider.noise.NoiseTransport;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;

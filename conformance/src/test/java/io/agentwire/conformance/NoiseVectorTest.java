@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentwire.provider.AgentWireProvider;
-import io.agentwire.provider.NoiseHandshake;
-import io.agentwire.provider.NoiseProtocol;
-import io.agentwire.provider.NoiseRole;
-import io.agentwire.provider.NoiseTransport;
+import io.agentwire.provider.noise.NoiseHandshake;
+import io.agentwire.provider.noise.NoiseProtocol;
+import io.agentwire.provider.noise.NoiseRole;
+import io.agentwire.provider.noise.NoiseTransport;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;

@@ -57,7 +57,9 @@ class ReadmeSamplesTest {
           "import javax.net.ssl.*;",
           "import io.agentwire.provider.*;",
           "import io.agentwire.provider.backend.*;",
+          "import io.agentwire.provider.noise.*;",
           "import io.agentwire.provider.ratchet.*;",
+          "import io.agentwire.provider.x3dh.*;",
           "import io.agentwire.socketfactory.*;");
 
   private static ServerSocket echo;

@@ -11,10 +11,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.agentwire.provider.AgentWireProvider;
 import io.agentwire.provider.ratchet.DoubleRatchet;
-import io.agentwire.provider.ratchet.PrekeyBundle;
 import io.agentwire.provider.ratchet.RatchetException;
 import io.agentwire.provider.ratchet.RatchetSession;
-import io.agentwire.provider.ratchet.X3dh;
+import io.agentwire.provider.x3dh.PrekeyBundle;
+import io.agentwire.provider.x3dh.X3dh;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;

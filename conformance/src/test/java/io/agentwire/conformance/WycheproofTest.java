@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentwire.provider.AgentWireProvider;
 import io.agentwire.provider.backend.AeadCipher;
 import io.agentwire.provider.backend.Primitive;
-import io.agentwire.provider.internal.Backends;
+import io.agentwire.provider.backend.internal.Backends;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentwire.provider.AgentWireProvider;
-import io.agentwire.provider.NoiseHandshake;
-import io.agentwire.provider.NoiseRole;
-import io.agentwire.provider.NoiseTransport;
 import io.agentwire.provider.backend.AeadCipher;
 import io.agentwire.provider.backend.DhFunction;
 import io.agentwire.provider.backend.Primitive;
-import io.agentwire.provider.internal.PureJavaBackend;
+import io.agentwire.provider.backend.internal.PureJavaBackend;
+import io.agentwire.provider.noise.NoiseHandshake;
+import io.agentwire.provider.noise.NoiseRole;
+import io.agentwire.provider.noise.NoiseTransport;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

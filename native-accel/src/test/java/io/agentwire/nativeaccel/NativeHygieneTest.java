@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.agentwire.provider.backend.AeadCipher;
 import io.agentwire.provider.backend.HashFunction;
 import io.agentwire.provider.backend.Primitive;
-import io.agentwire.provider.internal.PureJavaBackend;
+import io.agentwire.provider.backend.internal.PureJavaBackend;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -8,7 +8,7 @@ import io.agentwire.provider.backend.CryptoBackend;
 import io.agentwire.provider.backend.DhFunction;
 import io.agentwire.provider.backend.HashFunction;
 import io.agentwire.provider.backend.Primitive;
-import io.agentwire.provider.internal.PureJavaBackend;
+import io.agentwire.provider.backend.internal.PureJavaBackend;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.HexFormat;

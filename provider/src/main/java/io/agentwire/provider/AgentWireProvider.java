@@ -1,8 +1,9 @@
 package io.agentwire.provider;
 
 import io.agentwire.provider.backend.Primitive;
-import io.agentwire.provider.internal.Backends;
+import io.agentwire.provider.backend.internal.Backends;
 import io.agentwire.provider.internal.Registrations;
+import io.agentwire.provider.noise.NoiseHandshake;
 import java.util.Map;
 
 /**

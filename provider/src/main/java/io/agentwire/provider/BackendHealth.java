@@ -2,8 +2,8 @@ package io.agentwire.provider;
 
 import io.agentwire.provider.backend.CryptoBackend;
 import io.agentwire.provider.backend.Primitive;
-import io.agentwire.provider.internal.Backends;
-import io.agentwire.provider.internal.Routing;
+import io.agentwire.provider.backend.internal.Backends;
+import io.agentwire.provider.backend.internal.Routing;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;

@@ -1,29 +1,33 @@
 package io.agentwire.provider;
 
+import io.agentwire.provider.noise.NoiseHandshake;
+import io.agentwire.provider.noise.NoiseRole;
+import io.agentwire.provider.noise.NoiseTransport;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Provider;
 
 /** Test fixtures: a provider instance, key pairs, and a helper to run handshakes. */
-final class Agents {
+public final class Agents {
 
-  static final Provider PROVIDER = new AgentWireProvider();
+  public static final Provider PROVIDER = new AgentWireProvider();
 
   private Agents() {}
 
-  static KeyPair keyPair(String curve) throws GeneralSecurityException {
+  public static KeyPair keyPair(String curve) throws GeneralSecurityException {
     return KeyPairGenerator.getInstance(curve, PROVIDER).generateKeyPair();
   }
 
-  static NoiseHandshake handshake(String name, NoiseRole role) throws GeneralSecurityException {
+  public static NoiseHandshake handshake(String name, NoiseRole role)
+      throws GeneralSecurityException {
     NoiseHandshake hs = NoiseHandshake.getInstance(name, PROVIDER);
     hs.init(role);
     return hs;
   }
 
   /** Runs the handshake to completion, feeding every message straight across. */
-  static NoiseTransport[] complete(NoiseHandshake init, NoiseHandshake resp)
+  public static NoiseTransport[] complete(NoiseHandshake init, NoiseHandshake resp)
       throws GeneralSecurityException {
     while (!init.isComplete()) {
       NoiseHandshake writer = init.getAction() == NoiseHandshake.Action.WRITE_MESSAGE ? init : resp;

@@ -1,7 +1,7 @@
 package io.agentwire.socketfactory;
 
 import io.agentwire.provider.AgentWireProvider;
-import io.agentwire.provider.NoiseProtocol;
+import io.agentwire.provider.noise.NoiseProtocol;
 import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.security.PublicKey;

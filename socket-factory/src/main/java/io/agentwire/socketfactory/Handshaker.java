@@ -1,9 +1,9 @@
 package io.agentwire.socketfactory;
 
-import io.agentwire.provider.NoiseHandshake;
-import io.agentwire.provider.NoiseProtocol;
-import io.agentwire.provider.NoiseRole;
-import io.agentwire.provider.NoiseTransport;
+import io.agentwire.provider.noise.NoiseHandshake;
+import io.agentwire.provider.noise.NoiseProtocol;
+import io.agentwire.provider.noise.NoiseRole;
+import io.agentwire.provider.noise.NoiseTransport;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

@@ -1,7 +1,7 @@
 package io.agentwire.socketfactory;
 
-import io.agentwire.provider.NoiseTransport;
 import io.agentwire.provider.backend.AeadCipher;
+import io.agentwire.provider.noise.NoiseTransport;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;

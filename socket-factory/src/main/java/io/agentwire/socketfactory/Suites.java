@@ -1,7 +1,7 @@
 package io.agentwire.socketfactory;
 
-import io.agentwire.provider.NoiseProtocol;
 import io.agentwire.provider.backend.Primitive;
+import io.agentwire.provider.noise.NoiseProtocol;
 import java.util.ArrayList;
 import java.util.List;
 

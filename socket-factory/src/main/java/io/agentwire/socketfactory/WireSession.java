@@ -259,7 +259,7 @@ final class WireSession {
   }
 
   /** The transport whose keys a test copies as an attacker would; see {@link RecordLayer}. */
-  io.agentwire.provider.NoiseTransport transportForTests() {
+  io.agentwire.provider.noise.NoiseTransport transportForTests() {
     return records.transportForTests();
   }
 

@@ -1,9 +1,19 @@
 package io.agentwire.provider.internal;
 
-import io.agentwire.provider.NoiseHandshake;
 import io.agentwire.provider.backend.Primitive;
+import io.agentwire.provider.backend.internal.Blake2DigestSpi;
+import io.agentwire.provider.backend.internal.ChaCha20Poly1305CipherSpi;
+import io.agentwire.provider.noise.NoiseHandshake;
+import io.agentwire.provider.noise.internal.HandshakeState;
+import io.agentwire.provider.noise.internal.NoiseNames;
 import io.agentwire.provider.ratchet.DoubleRatchet;
-import io.agentwire.provider.ratchet.X3dh;
+import io.agentwire.provider.ratchet.internal.DoubleRatchetEngine;
+import io.agentwire.provider.x3dh.X3dh;
+import io.agentwire.provider.x3dh.internal.X3dhEngine;
+import io.agentwire.provider.xec.internal.XEdDsaSignatureSpi;
+import io.agentwire.provider.xec.internal.XecKeyAgreementSpi;
+import io.agentwire.provider.xec.internal.XecKeyFactorySpi;
+import io.agentwire.provider.xec.internal.XecKeyPairGeneratorSpi;
 import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.util.List;
@@ -152,10 +162,10 @@ public final class Registrations {
       return null;
     }
     return new Provider.Service(
-        p, NoiseHandshake.SERVICE_TYPE, protocolName, HandshakeEngine.class.getName(), null, null) {
+        p, NoiseHandshake.SERVICE_TYPE, protocolName, HandshakeState.class.getName(), null, null) {
       @Override
       public Object newInstance(Object constructorParameter) throws NoSuchAlgorithmException {
-        return new HandshakeEngine(protocolName);
+        return new HandshakeState(protocolName);
       }
 
       @Override

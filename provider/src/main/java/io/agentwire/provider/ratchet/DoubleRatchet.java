@@ -1,6 +1,7 @@
 package io.agentwire.provider.ratchet;
 
 import io.agentwire.provider.internal.EngineLookup;
+import io.agentwire.provider.x3dh.X3dh;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.NoSuchAlgorithmException;
