@@ -1,13 +1,13 @@
 package io.agentwire.bench;
 
-import io.agentwire.socketfactory.AgentIdentity;
 import io.agentwire.socketfactory.AgentServerSocketFactory;
 import io.agentwire.socketfactory.AgentSocketConfig;
 import io.agentwire.socketfactory.AgentSocketFactory;
-import io.agentwire.socketfactory.PeerTrustStore;
-import io.agentwire.socketfactory.PeerVerificationException;
-import io.agentwire.socketfactory.PeerVerifier;
 import io.agentwire.socketfactory.RekeyPolicy;
+import io.agentwire.socketfactory.identity.AgentIdentity;
+import io.agentwire.socketfactory.identity.PeerTrustStore;
+import io.agentwire.socketfactory.identity.PeerVerificationException;
+import io.agentwire.socketfactory.identity.PeerVerifier;
 import java.security.PublicKey;
 import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLServerSocketFactory;

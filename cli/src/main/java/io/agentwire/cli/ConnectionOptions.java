@@ -1,8 +1,8 @@
 package io.agentwire.cli;
 
 import io.agentwire.socketfactory.AgentSocketConfig;
-import io.agentwire.socketfactory.PeerTrustStore;
-import io.agentwire.socketfactory.PeerVerifier;
+import io.agentwire.socketfactory.identity.PeerTrustStore;
+import io.agentwire.socketfactory.identity.PeerVerifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,12 +1,12 @@
 package io.agentwire.cli;
 
-import io.agentwire.socketfactory.AgentIdentity;
 import io.agentwire.socketfactory.AgentServerSocketFactory;
 import io.agentwire.socketfactory.AgentSession;
 import io.agentwire.socketfactory.AgentSocketConfig;
 import io.agentwire.socketfactory.AgentSocketFactory;
-import io.agentwire.socketfactory.PeerTrustStore;
 import io.agentwire.socketfactory.RekeyPolicy;
+import io.agentwire.socketfactory.identity.AgentIdentity;
+import io.agentwire.socketfactory.identity.PeerTrustStore;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

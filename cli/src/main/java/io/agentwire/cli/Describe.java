@@ -1,7 +1,7 @@
 package io.agentwire.cli;
 
-import io.agentwire.socketfactory.AgentPrincipal;
 import io.agentwire.socketfactory.AgentSession;
+import io.agentwire.socketfactory.identity.AgentPrincipal;
 
 /** One-line descriptions of connections for the logs. */
 final class Describe {

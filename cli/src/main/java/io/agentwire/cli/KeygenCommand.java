@@ -1,7 +1,7 @@
 package io.agentwire.cli;
 
-import io.agentwire.socketfactory.AgentIdentity;
-import io.agentwire.socketfactory.AgentKeys;
+import io.agentwire.socketfactory.identity.AgentIdentity;
+import io.agentwire.socketfactory.identity.AgentKeys;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;

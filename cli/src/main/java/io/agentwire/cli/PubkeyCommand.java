@@ -1,6 +1,6 @@
 package io.agentwire.cli;
 
-import io.agentwire.socketfactory.AgentKeys;
+import io.agentwire.socketfactory.identity.AgentKeys;
 import java.security.PublicKey;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -3,10 +3,10 @@ package io.agentwire.conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agentwire.socketfactory.AgentIdentity;
 import io.agentwire.socketfactory.AgentServerSocketFactory;
 import io.agentwire.socketfactory.AgentSocketConfig;
-import io.agentwire.socketfactory.PeerVerifier;
+import io.agentwire.socketfactory.identity.AgentIdentity;
+import io.agentwire.socketfactory.identity.PeerVerifier;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,7 +60,8 @@ class ReadmeSamplesTest {
           "import io.agentwire.provider.noise.*;",
           "import io.agentwire.provider.ratchet.*;",
           "import io.agentwire.provider.x3dh.*;",
-          "import io.agentwire.socketfactory.*;");
+          "import io.agentwire.socketfactory.*;",
+          "import io.agentwire.socketfactory.identity.*;");
 
   private static ServerSocket echo;
   private static ServerSocket https;

@@ -1,5 +1,6 @@
 package io.agentwire.socketfactory;
 
+import io.agentwire.socketfactory.identity.AgentIdentity;
 import java.util.Objects;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.ManagerFactoryParameters;

@@ -1,5 +1,8 @@
 package io.agentwire.socketfactory;
 
+import io.agentwire.socketfactory.identity.PeerVerifier;
+import io.agentwire.socketfactory.internal.AgentServerSocketImpl;
+import io.agentwire.socketfactory.internal.protocol.Suites;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

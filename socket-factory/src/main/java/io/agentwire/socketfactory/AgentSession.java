@@ -1,5 +1,6 @@
 package io.agentwire.socketfactory;
 
+import io.agentwire.socketfactory.identity.AgentPrincipal;
 import java.util.Optional;
 import javax.net.ssl.SSLSession;
 

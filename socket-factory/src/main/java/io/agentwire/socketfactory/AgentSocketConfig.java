@@ -2,6 +2,10 @@ package io.agentwire.socketfactory;
 
 import io.agentwire.provider.AgentWireProvider;
 import io.agentwire.provider.noise.NoiseProtocol;
+import io.agentwire.socketfactory.identity.AgentIdentity;
+import io.agentwire.socketfactory.identity.PeerVerifier;
+import io.agentwire.socketfactory.internal.protocol.Negotiation;
+import io.agentwire.socketfactory.internal.protocol.Suites;
 import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.security.PublicKey;
@@ -25,7 +29,7 @@ import java.util.Objects;
 public final class AgentSocketConfig {
 
   /** The client's preference order: IK when it already knows the server's key, else XX. */
-  static final List<String> DEFAULT_SUITES =
+  public static final List<String> DEFAULT_SUITES =
       List.of(
           "Noise_IK_25519_ChaChaPoly_BLAKE2s",
           "Noise_XX_25519_ChaChaPoly_BLAKE2s",
@@ -33,7 +37,7 @@ public final class AgentSocketConfig {
           "Noise_XX_25519_AESGCM_SHA256");
 
   /** Default suites with a PSK: the Noise Pipes and WireGuard positions. */
-  static final List<String> DEFAULT_PSK_SUITES =
+  public static final List<String> DEFAULT_PSK_SUITES =
       List.of(
           "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s",
           "Noise_XXpsk3_25519_ChaChaPoly_BLAKE2s",
@@ -125,7 +129,7 @@ public final class AgentSocketConfig {
   }
 
   /** A copy of the PSK for the handshake; package-private so it never leaves the library. */
-  byte[] pskCopy() {
+  public byte[] pskCopy() {
     return psk == null ? null : psk.clone();
   }
 
@@ -342,7 +346,7 @@ public final class AgentSocketConfig {
       this.localStaticKey = mine != 'N';
       this.peerStaticKey = theirs != 'N';
       this.peerKeyInAdvance = theirs == 'K';
-      this.peerKeyProven = peerStaticKey && Handshaker.peerKeyAuthenticated(p, client);
+      this.peerKeyProven = peerStaticKey && Negotiation.peerKeyAuthenticated(p, client);
       this.psk = p.pattern().contains("psk");
       this.x25519 = p.dh() == io.agentwire.provider.backend.Primitive.X25519;
     }
@@ -356,7 +360,7 @@ public final class AgentSocketConfig {
     }
   }
 
-  static NoiseProtocol parse(String name) {
+  public static NoiseProtocol parse(String name) {
     try {
       return NoiseProtocol.parse(name);
     } catch (NoSuchAlgorithmException e) {

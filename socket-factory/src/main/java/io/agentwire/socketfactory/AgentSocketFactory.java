@@ -1,5 +1,7 @@
 package io.agentwire.socketfactory;
 
+import io.agentwire.socketfactory.internal.AgentSocketImpl;
+import io.agentwire.socketfactory.internal.protocol.Suites;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;

@@ -1,5 +1,7 @@
 package io.agentwire.socketfactory;
 
+import io.agentwire.socketfactory.identity.PeerTrustStore;
+import io.agentwire.socketfactory.identity.PeerVerifier;
 import java.util.Objects;
 import javax.net.ssl.ManagerFactoryParameters;
 import javax.net.ssl.TrustManager;

@@ -1,5 +1,10 @@
 package io.agentwire.socketfactory;
 
+import io.agentwire.socketfactory.identity.AgentIdentity;
+import io.agentwire.socketfactory.identity.PeerTrustStore;
+import io.agentwire.socketfactory.internal.AgentSessionImpl;
+import io.agentwire.socketfactory.internal.AgentSocketImpl;
+import io.agentwire.socketfactory.internal.protocol.Suites;
 import java.nio.file.Path;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.Key;

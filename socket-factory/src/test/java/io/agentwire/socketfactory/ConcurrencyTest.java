@@ -11,6 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.agentwire.socketfactory.identity.AgentIdentity;
+import io.agentwire.socketfactory.identity.AgentPrincipal;
+import io.agentwire.socketfactory.identity.PeerTrustStore;
+import io.agentwire.socketfactory.identity.PeerVerifier;
+import io.agentwire.socketfactory.internal.protocol.ConnectionCore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -618,8 +623,9 @@ class ConcurrencyTest {
   void aDhStepStartedWhileTheLastKeySwitchIsQueuedKeepsTheConnectionWorking() throws Exception {
     AgentSocketConfig cc = clientConfig().build();
     AgentSocketConfig sc = serverConfig().build();
-    WireSession client = new WireSession(cc, true, "127.0.0.1", false, cc.cipherSuites(), true);
-    WireSession server = new WireSession(sc, false, null, false, sc.cipherSuites(), true);
+    ConnectionCore client =
+        new ConnectionCore(cc, true, "127.0.0.1", false, cc.cipherSuites(), true);
+    ConnectionCore server = new ConnectionCore(sc, false, null, false, sc.cipherSuites(), true);
     client.beginHandshake();
     server.beginHandshake();
     for (int i = 0; i < 4 && !(client.isHandshakeComplete() && server.isHandshakeComplete()); i++) {
@@ -657,7 +663,7 @@ class ConcurrencyTest {
   }
 
   /** Moves {@code from}'s outbound bytes into {@code to} and processes them; returns its data. */
-  private static byte[] deliver(WireSession from, WireSession to) throws IOException {
+  private static byte[] deliver(ConnectionCore from, ConnectionCore to) throws IOException {
     byte[] bytes = Arrays.copyOf(from.outboundArray(), from.outboundLength());
     from.outboundDrained();
     to.feed(bytes, 0, bytes.length);
@@ -668,7 +674,7 @@ class ConcurrencyTest {
         data.write(b, 0, to.readPlain(b, 0, b.length));
         continue;
       }
-      if (to.unwrap() == WireSession.Event.NEED_INPUT) {
+      if (to.unwrap() == ConnectionCore.Event.NEED_INPUT) {
         return data.toByteArray();
       }
     }

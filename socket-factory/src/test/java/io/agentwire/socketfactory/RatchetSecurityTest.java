@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentwire.provider.backend.Primitive;
+import io.agentwire.socketfactory.identity.AgentIdentity;
+import io.agentwire.socketfactory.identity.PeerVerifier;
+import io.agentwire.socketfactory.internal.protocol.ConnectionCore;
+import io.agentwire.socketfactory.internal.protocol.RecordLayer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -29,7 +33,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The ratcheting socket's security properties ({@code docs/PROTOCOL.md}, section 4.4), checked by
- * an attacker on two {@link WireSession}s in memory. The attacker records every frame of both
+ * an attacker on two {@link ConnectionCore}s in memory. The attacker records every frame of both
  * directions and, at a time t, copies one side's whole key state: both traffic keys and their
  * nonces, taken from the provider's live cipher states. With only the JDK's own ciphers (SunJCE)
  * and the Noise rules it then tries to read the traffic:
@@ -264,8 +268,8 @@ class RatchetSecurityTest {
 
   /** A client and a server session joined in memory, with a recording of every frame. */
   static final class Link {
-    final WireSession client;
-    final WireSession server;
+    final ConnectionCore client;
+    final ConnectionCore server;
     final List<Frame> frames = new ArrayList<>();
     final List<byte[]> clientSent = new ArrayList<>();
     final List<byte[]> serverSent = new ArrayList<>();
@@ -293,8 +297,8 @@ class RatchetSecurityTest {
               .cipherSuites(suite)
               .rekeyPolicy(serverPolicy)
               .build();
-      client = new WireSession(cc, true, "127.0.0.1", false, cc.cipherSuites(), true);
-      server = new WireSession(sc, false, null, false, sc.cipherSuites(), true);
+      client = new ConnectionCore(cc, true, "127.0.0.1", false, cc.cipherSuites(), true);
+      server = new ConnectionCore(sc, false, null, false, sc.cipherSuites(), true);
       client.beginHandshake();
       server.beginHandshake();
       for (int i = 0;
@@ -332,7 +336,7 @@ class RatchetSecurityTest {
     private void send(boolean fromClient, Random random) throws IOException {
       byte[] data = new byte[1 + random.nextInt(200)];
       random.nextBytes(data);
-      WireSession w = fromClient ? client : server;
+      ConnectionCore w = fromClient ? client : server;
       (fromClient ? clientSentAt : serverSentAt).add(frames.size());
       (fromClient ? clientSent : serverSent).add(data);
       assertEquals(data.length, w.wrap(data, 0, data.length));
@@ -361,7 +365,7 @@ class RatchetSecurityTest {
       throw new AssertionError("the two sessions keep sending control records");
     }
 
-    private byte[] deliver(WireSession from, WireSession to, boolean fromClient)
+    private byte[] deliver(ConnectionCore from, ConnectionCore to, boolean fromClient)
         throws IOException {
       byte[] bytes = Arrays.copyOf(from.outboundArray(), from.outboundLength());
       from.outboundDrained();
@@ -380,7 +384,7 @@ class RatchetSecurityTest {
           data.write(b, 0, to.readPlain(b, 0, b.length));
           continue;
         }
-        if (to.unwrap() == WireSession.Event.NEED_INPUT) {
+        if (to.unwrap() == ConnectionCore.Event.NEED_INPUT) {
           return data.toByteArray();
         }
       }
@@ -411,7 +415,7 @@ class RatchetSecurityTest {
 
     /** Copies one side's whole key state now, when no DH step is half done. */
     Theft steal(boolean fromClient) throws ReflectiveOperationException {
-      WireSession victim = fromClient ? client : server;
+      ConnectionCore victim = fromClient ? client : server;
       assertFalse(victim.awaitsPeerControl() || victim.hasControls(), "a DH step in flight");
       CipherCopy sending = CipherCopy.of(victim, true);
       CipherCopy receiving = CipherCopy.of(victim, false);
@@ -433,7 +437,7 @@ class RatchetSecurityTest {
    * tests do this; production code has no way to export a key.
    */
   record CipherCopy(byte[] key, long nonce, Primitive cipher) {
-    static CipherCopy of(WireSession w, boolean sending) throws ReflectiveOperationException {
+    static CipherCopy of(ConnectionCore w, boolean sending) throws ReflectiveOperationException {
       Object transport = w.transportForTests();
       Object state = field(transport, sending ? "sending" : "receiving");
       byte[] key = ((byte[]) field(state, "key")).clone();

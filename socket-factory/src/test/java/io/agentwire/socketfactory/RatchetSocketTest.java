@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentwire.socketfactory.identity.AgentIdentity;
+import io.agentwire.socketfactory.identity.PeerVerifier;
+import io.agentwire.socketfactory.internal.AgentSocketImpl;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;

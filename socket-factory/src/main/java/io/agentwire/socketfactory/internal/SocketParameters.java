@@ -1,5 +1,7 @@
-package io.agentwire.socketfactory;
+package io.agentwire.socketfactory.internal;
 
+import io.agentwire.socketfactory.AgentSocketConfig;
+import io.agentwire.socketfactory.internal.protocol.Suites;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;

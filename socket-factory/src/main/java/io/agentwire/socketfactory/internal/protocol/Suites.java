@@ -1,7 +1,8 @@
-package io.agentwire.socketfactory;
+package io.agentwire.socketfactory.internal.protocol;
 
 import io.agentwire.provider.backend.Primitive;
 import io.agentwire.provider.noise.NoiseProtocol;
+import io.agentwire.socketfactory.AgentSocketConfig;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,7 +10,7 @@ import java.util.List;
  * What AgentWire needs to know about a Noise protocol name (revision 34 section 7.4 naming): who
  * has a static key, who must know whose key in advance, whether a PSK is needed. Stateless.
  */
-final class Suites {
+public final class Suites {
 
   private static final String[] INTERACTIVE = {
     "NN", "NK", "NX", "XN", "XK", "XX", "KN", "KK", "KX", "IN", "IK", "IX"
@@ -21,7 +22,7 @@ final class Suites {
   private static final String[] HASHES = {"BLAKE2s", "BLAKE2b", "SHA256", "SHA512"};
 
   /** Every suite the socket layer supports in AgentWire mode (psk variants are also accepted). */
-  static final List<String> SUPPORTED = supported();
+  public static final List<String> SUPPORTED = supported();
 
   private Suites() {}
 
@@ -42,14 +43,14 @@ final class Suites {
   }
 
   /** What a socket built from {@code config} can be asked to run. */
-  static String[] supported(AgentSocketConfig config) {
+  public static String[] supported(AgentSocketConfig config) {
     return (config.isRaw() ? config.cipherSuites() : SUPPORTED).toArray(new String[0]);
   }
 
   /**
    * @throws IllegalArgumentException if {@code name} is not a Noise name this layer can run
    */
-  static NoiseProtocol check(String name, boolean raw) {
+  public static NoiseProtocol check(String name, boolean raw) {
     NoiseProtocol p = AgentSocketConfig.parse(name);
     if (!FUNDAMENTAL.matcher(p.pattern()).matches()) {
       // Deferred patterns (section 18) move DHs later; which message proves a static key then
@@ -86,17 +87,17 @@ final class Suites {
     return pattern.substring(0, end);
   }
 
-  static boolean needsPsk(String name) {
+  public static boolean needsPsk(String name) {
     return AgentSocketConfig.parse(name).pattern().contains("psk");
   }
 
   /** N: no static key; K: known to the responder in advance; X and I: sent in the handshake. */
-  static char initiatorStatic(NoiseProtocol p) {
+  public static char initiatorStatic(NoiseProtocol p) {
     return basePattern(p).charAt(0);
   }
 
   /** N: no static key; K: known to the initiator in advance; X: sent in the handshake. */
-  static char responderStatic(NoiseProtocol p) {
+  public static char responderStatic(NoiseProtocol p) {
     String base = basePattern(p);
     // One-way patterns (section 7.4) always pre-share the recipient's static key.
     return base.length() > 1 ? base.charAt(1) : 'K';

@@ -1,7 +1,10 @@
-package io.agentwire.socketfactory;
+package io.agentwire.socketfactory.internal.protocol;
 
 import io.agentwire.provider.backend.AeadCipher;
 import io.agentwire.provider.noise.NoiseTransport;
+import io.agentwire.socketfactory.AgentSocketConfig;
+import io.agentwire.socketfactory.RekeyPolicy;
+import io.agentwire.socketfactory.identity.AgentKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -30,17 +33,17 @@ import javax.security.auth.DestroyFailedException;
  * DH-step state, guarded by {@code dhLock}, and in the queue of control records the reader asks the
  * writer to send.
  */
-final class RecordLayer {
+public final class RecordLayer {
 
   static final int LENGTH_BYTES = 2;
   static final int TAG = AeadCipher.TAG_LENGTH;
   static final int HEADER = 3; // type(1) content length(2)
-  static final byte DATA = 1;
+  public static final byte DATA = 1;
   static final byte CLOSE = 2;
-  static final byte REKEY = 3;
+  public static final byte REKEY = 3;
   static final byte KEY_SHARE = 4;
-  static final byte KEY_SHARE_REPLY = 5;
-  static final byte KEY_SWITCH = 6;
+  public static final byte KEY_SHARE_REPLY = 5;
+  public static final byte KEY_SWITCH = 6;
   static final byte ALERT = 7;
 
   private static final byte[] NOTHING = new byte[0];

@@ -1,4 +1,4 @@
-package io.agentwire.socketfactory;
+package io.agentwire.socketfactory.identity;
 
 import java.security.MessageDigest;
 import java.security.Principal;

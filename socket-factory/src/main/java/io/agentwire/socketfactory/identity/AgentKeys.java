@@ -1,4 +1,4 @@
-package io.agentwire.socketfactory;
+package io.agentwire.socketfactory.identity;
 
 import io.agentwire.provider.AgentWireProvider;
 import java.math.BigInteger;
@@ -107,7 +107,7 @@ public final class AgentKeys {
    * The raw RFC 7748 encoding of an X25519 (32 bytes) or X448 (56 bytes) public key from any
    * provider, taken from its SubjectPublicKeyInfo so that no byte of the key is left out.
    */
-  static byte[] raw(PublicKey key) {
+  public static byte[] raw(PublicKey key) {
     byte[] spki = key.getEncoded();
     for (byte[] prefix : new byte[][] {X25519_SPKI, X448_SPKI}) {
       int keyLength = prefix == X25519_SPKI ? 32 : 56;
@@ -120,7 +120,7 @@ public final class AgentKeys {
     throw new IllegalArgumentException("not an X25519 or X448 public key");
   }
 
-  static PublicKey fromRaw(byte[] raw) throws InvalidKeySpecException {
+  public static PublicKey fromRaw(byte[] raw) throws InvalidKeySpecException {
     if (raw.length != 32) {
       throw new InvalidKeySpecException("an X25519 public key is 32 bytes, got " + raw.length);
     }

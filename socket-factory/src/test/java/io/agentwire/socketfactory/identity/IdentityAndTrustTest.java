@@ -1,4 +1,4 @@
-package io.agentwire.socketfactory;
+package io.agentwire.socketfactory.identity;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

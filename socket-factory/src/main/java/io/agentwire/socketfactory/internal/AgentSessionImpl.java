@@ -1,5 +1,9 @@
-package io.agentwire.socketfactory;
+package io.agentwire.socketfactory.internal;
 
+import io.agentwire.socketfactory.AgentSession;
+import io.agentwire.socketfactory.AgentSocketConfig;
+import io.agentwire.socketfactory.identity.AgentPrincipal;
+import io.agentwire.socketfactory.internal.protocol.ConnectionCore;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.Principal;
@@ -15,10 +19,10 @@ import javax.net.ssl.SSLSessionBindingListener;
 import javax.net.ssl.SSLSessionContext;
 
 /** The {@link AgentSession} of one connection; immutable after the handshake except values. */
-final class AgentSessionImpl implements AgentSession {
+public final class AgentSessionImpl implements AgentSession {
 
-  static final String PROTOCOL = "AgentWire/1";
-  static final String RAW_PROTOCOL = "Noise";
+  public static final String PROTOCOL = "AgentWire/1";
+  public static final String RAW_PROTOCOL = "Noise";
   static final int PACKET_BUFFER = 2 + 65535;
 
   private final String cipherSuite;
@@ -58,7 +62,7 @@ final class AgentSessionImpl implements AgentSession {
   }
 
   static AgentSessionImpl established(
-      WireSession wire, AgentSocketConfig config, String peerHost, int peerPort) {
+      ConnectionCore wire, AgentSocketConfig config, String peerHost, int peerPort) {
     PublicKey peerKey = wire.peerStatic();
     AgentPrincipal peer = peerKey == null ? null : new AgentPrincipal(wire.peerName(), peerKey);
     AgentPrincipal local =
@@ -179,7 +183,7 @@ final class AgentSessionImpl implements AgentSession {
   public Certificate[] getPeerCertificates() throws SSLPeerUnverifiedException {
     throw new SSLPeerUnverifiedException(
         "Noise has no certificates: the peer proved its static key instead. Find it in"
-            + " getPeerPrincipal(), an io.agentwire.socketfactory.AgentPrincipal whose publicKey()"
+            + " getPeerPrincipal(), an io.agentwire.socketfactory.identity.AgentPrincipal whose publicKey()"
             + " and fingerprint() identify the peer"
             + (peer == null ? " (this peer is anonymous: its pattern gave it no static key)" : ""));
   }

@@ -1,5 +1,7 @@
-package io.agentwire.socketfactory;
+package io.agentwire.socketfactory.internal;
 
+import io.agentwire.socketfactory.AgentSocketConfig;
+import io.agentwire.socketfactory.internal.protocol.Suites;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -12,20 +14,20 @@ import javax.net.ssl.SSLServerSocket;
  * client never blocks {@link #accept()}, and any number of failed handshakes leave this socket
  * accepting. Thread-safe as {@link java.net.ServerSocket} is.
  */
-final class AgentServerSocketImpl extends SSLServerSocket {
+public final class AgentServerSocketImpl extends SSLServerSocket {
 
   private final AgentSocketConfig config;
   private final SocketParameters parameters;
   private volatile boolean clientMode;
   private volatile boolean enableSessionCreation = true;
 
-  AgentServerSocketImpl(AgentSocketConfig config) throws IOException {
+  public AgentServerSocketImpl(AgentSocketConfig config) throws IOException {
     super();
     this.config = config;
     this.parameters = new SocketParameters(config, null);
   }
 
-  AgentServerSocketImpl(AgentSocketConfig config, int port, int backlog, InetAddress address)
+  public AgentServerSocketImpl(AgentSocketConfig config, int port, int backlog, InetAddress address)
       throws IOException {
     super(port, backlog, address);
     this.config = config;

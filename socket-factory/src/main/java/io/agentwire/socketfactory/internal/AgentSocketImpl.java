@@ -1,5 +1,8 @@
-package io.agentwire.socketfactory;
+package io.agentwire.socketfactory.internal;
 
+import io.agentwire.socketfactory.AgentSocketConfig;
+import io.agentwire.socketfactory.internal.protocol.ConnectionCore;
+import io.agentwire.socketfactory.internal.protocol.Suites;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,7 +29,7 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * An AgentWire connection as a blocking {@link SSLSocket}: a thin adapter that moves bytes between
- * a plain TCP socket and the I/O-free {@link WireSession}. The handshake runs on {@link
+ * a plain TCP socket and the I/O-free {@link ConnectionCore}. The handshake runs on {@link
  * #startHandshake()} or the first read or write, within the configured handshake timeout.
  *
  * <p>Thread-safe in the way sockets are: one thread may read while another writes, and {@link
@@ -34,9 +37,9 @@ import javax.net.ssl.SSLSocket;
  * lock, then the write lock; a reader that must answer the peer (a DH step) only ever tries the
  * write lock, so a writer blocked on a full TCP window never stalls the reader.
  */
-final class AgentSocketImpl extends SSLSocket {
+public final class AgentSocketImpl extends SSLSocket {
 
-  static final String DEFAULT_IDENTIFICATION = "HTTPS";
+  public static final String DEFAULT_IDENTIFICATION = "HTTPS";
   private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final AgentSocketConfig config;
@@ -54,7 +57,7 @@ final class AgentSocketImpl extends SSLSocket {
   private int peerPort;
   private byte[] consumedInput;
   private volatile boolean clientMode;
-  private volatile WireSession wire;
+  private volatile ConnectionCore wire;
   private volatile AgentSessionImpl session;
   private volatile boolean handshakeDone;
   private volatile IOException failure;
@@ -74,7 +77,7 @@ final class AgentSocketImpl extends SSLSocket {
    * @param peerHost the name the peer was reached by (clients), or {@code null}
    * @param layered whether {@code delegate} belongs to the caller (createSocket(Socket, ...))
    */
-  AgentSocketImpl(
+  public AgentSocketImpl(
       AgentSocketConfig config,
       Socket delegate,
       String peerHost,
@@ -111,7 +114,7 @@ final class AgentSocketImpl extends SSLSocket {
   }
 
   /** A server socket layered over a connection whose first bytes were already read. */
-  void setConsumedInput(byte[] consumed) {
+  public void setConsumedInput(byte[] consumed) {
     this.consumedInput = consumed == null || consumed.length == 0 ? null : consumed.clone();
   }
 
@@ -176,8 +179,8 @@ final class AgentSocketImpl extends SSLSocket {
     long timeoutNanos = config.handshakeTimeout().toNanos();
     long deadline = System.nanoTime() + timeoutNanos;
     boolean client = clientMode;
-    WireSession w =
-        new WireSession(
+    ConnectionCore w =
+        new ConnectionCore(
             config,
             client,
             client ? peerHost : null,
@@ -196,13 +199,13 @@ final class AgentSocketImpl extends SSLSocket {
       w.beginHandshake();
       writeOutbound();
       while (!w.isHandshakeComplete()) {
-        WireSession.Event e;
+        ConnectionCore.Event e;
         try {
           e = w.unwrap();
         } finally {
           writeOutbound(); // a refusal is sent before the exception ends the connection
         }
-        if (e == WireSession.Event.NEED_INPUT) {
+        if (e == ConnectionCore.Event.NEED_INPUT) {
           readHandshakeInput(deadline);
         }
       }
@@ -272,7 +275,7 @@ final class AgentSocketImpl extends SSLSocket {
   // ------------------------------------------------------------------------------- I/O
 
   private void writeOutbound() throws IOException {
-    WireSession w = wire;
+    ConnectionCore w = wire;
     int n = w.outboundLength();
     if (n > 0) {
       // Every frame goes out in one write call; with TCP_NODELAY it leaves at once.
@@ -289,7 +292,7 @@ final class AgentSocketImpl extends SSLSocket {
     }
     readLock.lock();
     try {
-      WireSession w = wire;
+      ConnectionCore w = wire;
       while (true) {
         checkUsable();
         if (w.plainAvailable() > 0) {
@@ -299,8 +302,8 @@ final class AgentSocketImpl extends SSLSocket {
         if (w.closeReceived() || inputShutdown) {
           return -1;
         }
-        WireSession.Event e = w.unwrap();
-        if (e == WireSession.Event.NEED_INPUT && !readNetwork(w)) {
+        ConnectionCore.Event e = w.unwrap();
+        if (e == ConnectionCore.Event.NEED_INPUT && !readNetwork(w)) {
           return -1;
         }
         if (w.hasControls()) {
@@ -319,7 +322,7 @@ final class AgentSocketImpl extends SSLSocket {
   }
 
   /** Reads once from the network; false at a clean end of stream (raw mode only). */
-  private boolean readNetwork(WireSession w) throws IOException {
+  private boolean readNetwork(ConnectionCore w) throws IOException {
     int space = w.inboundSpace(); // first: it may move or grow the buffer
     int n = rawIn.read(w.inboundArray(), w.inboundOffset(), space);
     if (n >= 0) {
@@ -352,7 +355,7 @@ final class AgentSocketImpl extends SSLSocket {
 
   /** Sends what the reader queued for the peer, if the write lock is free now. */
   private void answerPeer() {
-    WireSession w = wire;
+    ConnectionCore w = wire;
     while (w != null && w.hasControls() && !closed && !outputShutdown && writeLock.tryLock()) {
       try {
         w.wrapControls();
@@ -381,7 +384,7 @@ final class AgentSocketImpl extends SSLSocket {
       if (outputShutdown) {
         throw new SocketException("output is shut down");
       }
-      WireSession w = wire;
+      ConnectionCore w = wire;
       while (len > 0) {
         int n = w.wrap(b, off, len);
         writeOutbound();
@@ -407,7 +410,7 @@ final class AgentSocketImpl extends SSLSocket {
    * here is kept for the next read or write to report.
    */
   private void pollPeerControl() {
-    WireSession w = wire;
+    ConnectionCore w = wire;
     if (w == null
         || !w.awaitsPeerControl()
         || closed
@@ -419,7 +422,7 @@ final class AgentSocketImpl extends SSLSocket {
     }
     try {
       while (w.awaitsPeerControl() && w.plainAvailable() == 0 && !w.closeReceived()) {
-        if (w.unwrap() != WireSession.Event.NEED_INPUT) {
+        if (w.unwrap() != ConnectionCore.Event.NEED_INPUT) {
           continue;
         }
         int available = rawIn.available();
@@ -443,8 +446,8 @@ final class AgentSocketImpl extends SSLSocket {
   }
 
   /** DH steps completed in both directions on this side, for tests. */
-  long dhStepsCompleted() {
-    WireSession w = wire;
+  public long dhStepsCompleted() {
+    ConnectionCore w = wire;
     return w == null ? 0 : w.dhStepsCompleted();
   }
 
@@ -557,7 +560,7 @@ final class AgentSocketImpl extends SSLSocket {
       return;
     }
     try {
-      WireSession w = wire;
+      ConnectionCore w = wire;
       byte[] sink = new byte[4096];
       long deadline = System.nanoTime() + LINGER_NANOS;
       while (w.awaitsPeerControl() && !w.closeReceived()) {
@@ -569,7 +572,7 @@ final class AgentSocketImpl extends SSLSocket {
           w.readPlain(sink, 0, sink.length); // data the application chose not to read
           continue;
         }
-        if (w.unwrap() == WireSession.Event.NEED_INPUT) {
+        if (w.unwrap() == ConnectionCore.Event.NEED_INPUT) {
           delegate.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
           int space = w.inboundSpace();
           int n = rawIn.read(w.inboundArray(), w.inboundOffset(), space);
@@ -604,7 +607,7 @@ final class AgentSocketImpl extends SSLSocket {
    */
   private void wipeIfIdle() {
     wipePending = true;
-    WireSession w = wire;
+    ConnectionCore w = wire;
     if (w == null) {
       return;
     }
@@ -700,7 +703,7 @@ final class AgentSocketImpl extends SSLSocket {
 
     @Override
     public int available() {
-      WireSession w = wire;
+      ConnectionCore w = wire;
       return w == null || !handshakeDone || closed ? 0 : w.plainAvailable();
     }
 

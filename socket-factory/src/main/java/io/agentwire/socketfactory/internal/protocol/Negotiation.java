@@ -1,9 +1,10 @@
-package io.agentwire.socketfactory;
+package io.agentwire.socketfactory.internal.protocol;
 
 import io.agentwire.provider.noise.NoiseHandshake;
 import io.agentwire.provider.noise.NoiseProtocol;
 import io.agentwire.provider.noise.NoiseRole;
 import io.agentwire.provider.noise.NoiseTransport;
+import io.agentwire.socketfactory.AgentSocketConfig;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -26,7 +27,7 @@ import javax.net.ssl.SSLProtocolException;
  * fallback (IK to XXfallback) and raw mode. I/O-free: frame bodies in, frame bodies out. Not
  * thread-safe; the socket runs it under its handshake lock.
  */
-final class Handshaker {
+public final class Negotiation {
 
   static final byte[] MAGIC = {'A', 'W'};
   static final int VERSION = 1;
@@ -80,7 +81,7 @@ final class Handshaker {
    * @param suites the enabled Noise names, in preference order
    * @param needPeerStatic whether the peer must prove a static key
    */
-  Handshaker(
+  Negotiation(
       AgentSocketConfig config,
       boolean client,
       String host,
@@ -445,7 +446,7 @@ final class Handshaker {
    * XXfallback); in XN, KN, IN, KX and IX it is sent or known but never proven. In a one-way
    * pattern only the sender's key is proven.
    */
-  static boolean peerKeyAuthenticated(NoiseProtocol p, boolean weAreClient) {
+  public static boolean peerKeyAuthenticated(NoiseProtocol p, boolean weAreClient) {
     if (p.isOneWay()) {
       return !weAreClient;
     }

@@ -1,4 +1,4 @@
-package io.agentwire.socketfactory;
+package io.agentwire.socketfactory.identity;
 
 import javax.net.ssl.SSLPeerUnverifiedException;
 

@@ -1,5 +1,6 @@
-package io.agentwire.socketfactory;
+package io.agentwire.socketfactory.internal.protocol;
 
+import io.agentwire.socketfactory.AgentSocketConfig;
 import java.security.PublicKey;
 import java.util.Arrays;
 import java.util.List;
@@ -18,7 +19,7 @@ import javax.net.ssl.SSLProtocolException;
  * lock, and the handshake both. Frame bodies are bounded by the 2-byte length, so no length from
  * the wire can make it allocate more than 64 KiB at a time.
  */
-final class WireSession {
+public final class ConnectionCore {
 
   static final int MAX_FRAME = 65535;
   private static final int LENGTH_BYTES = 2;
@@ -28,7 +29,7 @@ final class WireSession {
   private static final int OUTBOUND_SOFT_LIMIT = 2 * (MAX_FRAME + LENGTH_BYTES);
 
   /** What one call to {@link #unwrap()} did. */
-  enum Event {
+  public enum Event {
     NEED_INPUT,
     HANDSHAKE,
     DATA,
@@ -38,7 +39,7 @@ final class WireSession {
 
   private final AgentSocketConfig config;
   private final boolean client;
-  private final Handshaker handshaker;
+  private final Negotiation handshaker;
   private RecordLayer records;
   private boolean firstFrame = true;
 
@@ -49,7 +50,7 @@ final class WireSession {
   private byte[] out = new byte[1024];
   private int outLength;
 
-  WireSession(
+  public ConnectionCore(
       AgentSocketConfig config,
       boolean client,
       String host,
@@ -59,13 +60,13 @@ final class WireSession {
     this.config = config;
     this.client = client;
     this.handshaker =
-        new Handshaker(config, client, host, identifyEndpoint, suites, needPeerStatic);
+        new Negotiation(config, client, host, identifyEndpoint, suites, needPeerStatic);
   }
 
   // --------------------------------------------------------------------------- handshake
 
   /** Starts the handshake; a client leaves its first frame in the outbound buffer. */
-  void beginHandshake() throws SSLException {
+  public void beginHandshake() throws SSLException {
     handshaker.start(this::appendFrame);
     enterTransportIfDone(); // a one-way initiator is done after its only message
   }
@@ -79,39 +80,39 @@ final class WireSession {
     }
   }
 
-  boolean isHandshakeComplete() {
+  public boolean isHandshakeComplete() {
     return records != null;
   }
 
-  String protocolName() {
+  public String protocolName() {
     return handshaker.protocolName();
   }
 
-  byte[] handshakeHash() {
+  public byte[] handshakeHash() {
     return handshaker.handshakeHash();
   }
 
-  PublicKey peerStatic() {
+  public PublicKey peerStatic() {
     return handshaker.peerStatic();
   }
 
-  String peerName() {
+  public String peerName() {
     return handshaker.peerName();
   }
 
   // ----------------------------------------------------------------------------- inbound
 
   /** The array to read network bytes into, at {@link #inboundOffset()}. */
-  byte[] inboundArray() {
+  public byte[] inboundArray() {
     return in;
   }
 
-  int inboundOffset() {
+  public int inboundOffset() {
     return inLimit;
   }
 
   /** Room at {@link #inboundOffset()}, at least enough for the frame being received. */
-  int inboundSpace() {
+  public int inboundSpace() {
     if (inPos == inLimit) {
       inPos = 0;
       inLimit = 0;
@@ -138,11 +139,11 @@ final class WireSession {
   }
 
   /** Bytes consumed from network input that no frame has used yet. */
-  int bufferedInput() {
+  public int bufferedInput() {
     return inLimit - inPos;
   }
 
-  void inboundFilled(int n) {
+  public void inboundFilled(int n) {
     inLimit += n;
   }
 
@@ -150,7 +151,7 @@ final class WireSession {
    * Feeds network bytes that were read elsewhere (a server layered over a socket whose first bytes
    * were consumed).
    */
-  void feed(byte[] data, int off, int len) {
+  public void feed(byte[] data, int off, int len) {
     while (len > 0) {
       int space = inboundSpace();
       int n = Math.min(space, len);
@@ -166,7 +167,7 @@ final class WireSession {
    * lock too (handshake replies go to the outbound buffer). Call only when {@link
    * #plainAvailable()} is 0.
    */
-  Event unwrap() throws SSLException {
+  public Event unwrap() throws SSLException {
     int buffered = inLimit - inPos;
     if (buffered < LENGTH_BYTES) {
       return Event.NEED_INPUT;
@@ -237,29 +238,29 @@ final class WireSession {
     }
   }
 
-  int plainAvailable() {
+  public int plainAvailable() {
     return records == null ? 0 : records.plainAvailable();
   }
 
-  int readPlain(byte[] b, int off, int len) {
+  public int readPlain(byte[] b, int off, int len) {
     return records.readPlain(b, off, len);
   }
 
-  boolean awaitsPeerControl() {
+  public boolean awaitsPeerControl() {
     return records != null && records.awaitsPeerControl();
   }
 
-  boolean closeReceived() {
+  public boolean closeReceived() {
     return records != null && records.closeReceived();
   }
 
   /** DH steps completed in both directions on this side (tests and diagnostics). */
-  long dhStepsCompleted() {
+  public long dhStepsCompleted() {
     return records == null ? 0 : records.dhStepsCompleted();
   }
 
   /** The transport whose keys a test copies as an attacker would; see {@link RecordLayer}. */
-  io.agentwire.provider.noise.NoiseTransport transportForTests() {
+  public io.agentwire.provider.noise.NoiseTransport transportForTests() {
     return records.transportForTests();
   }
 
@@ -272,7 +273,7 @@ final class WireSession {
    *
    * @return the number of application bytes consumed
    */
-  int wrap(byte[] src, int off, int len) throws SSLException {
+  public int wrap(byte[] src, int off, int len) throws SSLException {
     int consumed = 0;
     while (consumed < len && (consumed == 0 || outLength < OUTBOUND_SOFT_LIMIT)) {
       int n = Math.min(len - consumed, records.maxContent());
@@ -286,12 +287,12 @@ final class WireSession {
   }
 
   /** Whether this side may write (false for the responder of a one-way pattern). */
-  boolean canSend() {
+  public boolean canSend() {
     return records != null && records.canSend();
   }
 
   /** Seals what the reader queued (DH step replies). Write lock. */
-  void wrapControls() throws SSLException {
+  public void wrapControls() throws SSLException {
     if (records == null) {
       return;
     }
@@ -301,18 +302,18 @@ final class WireSession {
     }
   }
 
-  boolean hasControls() {
+  public boolean hasControls() {
     return records != null && records.hasControls();
   }
 
   /** Starts a DH step now (tests and operators); it completes as the peer answers. */
-  void wrapDhStep() throws SSLException {
+  public void wrapDhStep() throws SSLException {
     ensureOutbound(records.maxControlFrame());
     outLength += records.startDhStep(out, outLength);
   }
 
   /** Seals the authenticated close once. Write lock. */
-  void wrapClose() throws SSLException {
+  public void wrapClose() throws SSLException {
     if (records == null) {
       return;
     }
@@ -325,15 +326,15 @@ final class WireSession {
     return records != null && records.closeSent();
   }
 
-  byte[] outboundArray() {
+  public byte[] outboundArray() {
     return out;
   }
 
-  int outboundLength() {
+  public int outboundLength() {
     return outLength;
   }
 
-  void outboundDrained() {
+  public void outboundDrained() {
     outLength = 0;
   }
 
@@ -355,7 +356,7 @@ final class WireSession {
   }
 
   /** Wipes keys and buffers. Takes neither lock: the socket calls it once both are idle. */
-  void destroy() {
+  public void destroy() {
     handshaker.destroy();
     if (records != null) {
       records.destroy();
@@ -365,7 +366,7 @@ final class WireSession {
   }
 
   /** The record layer's largest data record, for buffer sizes. */
-  int maxContent() {
+  public int maxContent() {
     return records == null ? 65516 : records.maxContent();
   }
 }

@@ -1,4 +1,4 @@
-package io.agentwire.socketfactory;
+package io.agentwire.socketfactory.identity;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +29,7 @@ public final class PeerTrustStore implements PeerVerifier {
   private static final long MAX_FILE = 4L * 1024 * 1024;
 
   /** Trust on first use stops here, so strangers cannot grow the file without bound. */
-  static final int MAX_ENTRIES = 10_000;
+  public static final int MAX_ENTRIES = 10_000;
 
   private final Path file;
   private final boolean trustOnFirstUse;
