@@ -109,8 +109,8 @@ public class RatchetBench {
       ka.init(fresh.getPrivate());
       ka.doPhase(peer.getPublic(), true);
       byte[] shared = ka.generateSecret();
-      initiator.ratchetSending(shared);
-      responder.ratchetReceiving(shared);
+      initiator.dhStepSending(shared);
+      responder.dhStepReceiving(shared);
       return responder.decrypt(initiator.encrypt(payload));
     }
     aliceTurn = !aliceTurn;

@@ -243,11 +243,11 @@ public final class AgentSocketConfig {
 
     /**
      * When this side renews its traffic keys (default {@link RekeyPolicy#DEFAULT}). {@link
-     * RekeyPolicy#RATCHET} makes the ratcheting socket: a symmetric rekey every 16 records (or 256
-     * KiB) and a Diffie-Hellman step every 1024 records or 60 s, for forward secrecy within a
-     * connection and recovery from stolen traffic keys ({@code docs/PROTOCOL.md}, section 4.4). The
-     * policy binds only this side; any AgentWire peer answers it. Not for raw mode, which has no
-     * records.
+     * RekeyPolicy#FREQUENT} makes the frequently rekeying socket: a symmetric rekey every 16
+     * records (or 256 KiB) and a Diffie-Hellman step every 1024 records or 60 s, for forward
+     * secrecy within a connection and recovery from stolen traffic keys ({@code docs/PROTOCOL.md},
+     * section 4.4). The policy binds only this side; any AgentWire peer answers it. Not for raw
+     * mode, which has no records.
      */
     public Builder rekeyPolicy(RekeyPolicy policy) {
       this.rekeyPolicy = Objects.requireNonNull(policy, "policy");

@@ -23,9 +23,9 @@ import java.time.Duration;
  * alone: the peer answers a DH step and follows a REKEY whatever its own policy, so a ratcheting
  * side works with any AgentWire peer.
  *
- * <p><b>The ratcheting socket</b> is a socket whose configuration has {@link #RATCHET}: {@code
- * AgentSocketConfig.builder()...rekeyPolicy(RekeyPolicy.RATCHET)}. Raw mode has no records and
- * refuses any policy but {@link #NEVER}.
+ * <p><b>The frequently rekeying socket</b> is a socket whose configuration has {@link #FREQUENT}:
+ * {@code AgentSocketConfig.builder()...rekeyPolicy(RekeyPolicy.FREQUENT)}. Raw mode has no records
+ * and refuses any policy but {@link #NEVER}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -43,9 +43,9 @@ public final class RekeyPolicy {
       new RekeyPolicy(Long.MAX_VALUE, Long.MAX_VALUE, null, NO_COUNT);
 
   /**
-   * The ratcheting socket: a symmetric rekey after every 16 records or 256 KiB this side sends,
-   * whichever comes first, and a DH step after every 1024 records this side sends or every 60
-   * seconds, whichever comes first.
+   * The frequently rekeying socket: a symmetric rekey after every 16 records or 256 KiB this side
+   * sends, whichever comes first, and a DH step after every 1024 records this side sends or every
+   * 60 seconds, whichever comes first.
    *
    * <p>What a copy of one side's whole state taken at a time t gives a passive attacker who has
    * recorded the traffic ({@code docs/PROTOCOL.md}, section 4.4):
@@ -67,7 +67,7 @@ public final class RekeyPolicy {
    * initialisations on each side; every 16 records costs a few percent ({@code
    * docs/BENCHMARKS.md}).
    */
-  public static final RekeyPolicy RATCHET =
+  public static final RekeyPolicy FREQUENT =
       new RekeyPolicy(16, 256 * 1024, Duration.ofSeconds(60), 1024);
 
   private final long messages;

@@ -107,14 +107,14 @@ public interface NoiseTransport extends Destroyable {
    * {@code HKDF(k, sharedSecret)} (section 4.3, over the protocol's hash, truncated to 32 bytes)
    * and resets the sending nonce to 0. Feeding it a fresh Diffie-Hellman output both sides agree on
    * gives break-in recovery, which {@link #rekeySending()} alone cannot. The old key is wiped. The
-   * peer must call {@link #ratchetReceiving(byte[])} with the same secret at the same message.
+   * peer must call {@link #dhStepReceiving(byte[])} with the same secret at the same message.
    *
    * @throws IllegalStateException if this direction uses explicit nonces
    */
-  void ratchetSending(byte[] sharedSecret) throws GeneralSecurityException;
+  void dhStepSending(byte[] sharedSecret) throws GeneralSecurityException;
 
-  /** The receiving counterpart of {@link #ratchetSending(byte[])}. */
-  void ratchetReceiving(byte[] sharedSecret) throws GeneralSecurityException;
+  /** The receiving counterpart of {@link #dhStepSending(byte[])}. */
+  void dhStepReceiving(byte[] sharedSecret) throws GeneralSecurityException;
 
   /** Wipes both keys; every later call fails with {@link IllegalStateException}. */
   @Override

@@ -192,22 +192,22 @@ class NoiseHandshakeTest {
     assertArrayEquals(HELLO, t[1].decrypt(t[0].encrypt(HELLO)));
     byte[] secret = new byte[32];
     secret[0] = 42;
-    t[0].ratchetSending(secret);
+    t[0].dhStepSending(secret);
     assertEquals(0, t[0].sendingNonce(), "a fresh key starts its nonces again");
     byte[] afterStep = t[0].encrypt(HELLO);
     assertThrows(AEADBadTagException.class, () -> t[1].decrypt(afterStep), "old key");
-    t[1].ratchetReceiving(secret);
+    t[1].dhStepReceiving(secret);
     assertArrayEquals(HELLO, t[1].decrypt(afterStep));
 
     NoiseHandshake[] q = xx();
     NoiseTransport[] u = Agents.complete(q[0], q[1]);
     byte[] wrong = secret.clone();
     wrong[31] = 1;
-    u[0].ratchetSending(secret);
-    u[1].ratchetReceiving(wrong);
+    u[0].dhStepSending(secret);
+    u[1].dhStepReceiving(wrong);
     byte[] sealed = u[0].encrypt(HELLO);
     assertThrows(AEADBadTagException.class, () -> u[1].decrypt(sealed), "wrong secret");
-    assertThrows(IllegalArgumentException.class, () -> u[0].ratchetSending(new byte[0]));
+    assertThrows(IllegalArgumentException.class, () -> u[0].dhStepSending(new byte[0]));
   }
 
   @Test

@@ -192,7 +192,7 @@ final class TransportEngine implements NoiseTransport {
   }
 
   @Override
-  public void ratchetSending(byte[] sharedSecret) throws GeneralSecurityException {
+  public void dhStepSending(byte[] sharedSecret) throws GeneralSecurityException {
     CipherState cs = sender();
     // A ratchet resets the counter; explicit nonces chosen by the caller could then repeat.
     sendingMode = decide(sendingMode, NonceMode.COUNTER, "sending");
@@ -200,7 +200,7 @@ final class TransportEngine implements NoiseTransport {
   }
 
   @Override
-  public void ratchetReceiving(byte[] sharedSecret) throws GeneralSecurityException {
+  public void dhStepReceiving(byte[] sharedSecret) throws GeneralSecurityException {
     CipherState cs = receiver();
     receivingMode = decide(receivingMode, NonceMode.COUNTER, "receiving");
     cs.ratchet(protocol.hash(), sharedSecret);

@@ -286,7 +286,7 @@ public final class RecordLayer {
       }
       if (c.ratchetAfter != null) {
         try {
-          transport.ratchetSending(c.ratchetAfter);
+          transport.dhStepSending(c.ratchetAfter);
         } catch (GeneralSecurityException e) {
           throw new SSLException("DH step failed: " + e.getMessage(), e);
         } finally {
@@ -469,7 +469,7 @@ public final class RecordLayer {
         ownShare = null;
       }
       try {
-        transport.ratchetReceiving(secret);
+        transport.dhStepReceiving(secret);
       } catch (GeneralSecurityException e) {
         throw new SSLException("DH step failed: " + e.getMessage(), e);
       }
@@ -492,7 +492,7 @@ public final class RecordLayer {
       throw new SSLProtocolException("a key switch arrived without a DH step");
     }
     try {
-      transport.ratchetReceiving(secret);
+      transport.dhStepReceiving(secret);
     } catch (GeneralSecurityException e) {
       throw new SSLException("DH step failed: " + e.getMessage(), e);
     } finally {

@@ -28,11 +28,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The ratcheting socket ({@link RekeyPolicy#RATCHET}) over real loopback connections: data stays
- * intact in both directions through many DH steps, a peer with another policy interoperates in
- * either role, and an application that only writes still completes the steps it starts.
+ * The frequently rekeying socket ({@link RekeyPolicy#FREQUENT}) over real loopback connections:
+ * data stays intact in both directions through many DH steps, a peer with another policy
+ * interoperates in either role, and an application that only writes still completes the steps it
+ * starts.
  */
-class RatchetSocketTest {
+class FrequentRekeySocketTest {
 
   private static final AgentIdentity SERVER_ID = AgentIdentity.generate();
   private static final AgentIdentity CLIENT_ID = AgentIdentity.generate();
@@ -61,7 +62,7 @@ class RatchetSocketTest {
 
   private static RekeyPolicy policy(String name) {
     return switch (name) {
-      case "RATCHET" -> RekeyPolicy.RATCHET;
+      case "FREQUENT" -> RekeyPolicy.FREQUENT;
       case "DEFAULT" -> RekeyPolicy.DEFAULT;
       case "NEVER" -> RekeyPolicy.NEVER;
       default -> throw new IllegalArgumentException(name);
@@ -75,7 +76,7 @@ class RatchetSocketTest {
    * of them.
    */
   @ParameterizedTest(name = "client {0}, server {1}")
-  @CsvSource({"RATCHET, RATCHET", "RATCHET, DEFAULT", "DEFAULT, RATCHET", "RATCHET, NEVER"})
+  @CsvSource({"FREQUENT, FREQUENT", "FREQUENT, DEFAULT", "DEFAULT, FREQUENT", "FREQUENT, NEVER"})
   @Timeout(value = 60, unit = SECONDS)
   void echoesManyMessagesThroughManyDhSteps(String clientPolicy, String serverPolicy)
       throws Exception {
@@ -182,7 +183,7 @@ class RatchetSocketTest {
       long steps;
       try (AgentSocketImpl client =
           (AgentSocketImpl)
-              new AgentSocketFactory(config(CLIENT_ID, RekeyPolicy.RATCHET))
+              new AgentSocketFactory(config(CLIENT_ID, RekeyPolicy.FREQUENT))
                   .createSocket(InetAddress.getLoopbackAddress(), listener.getLocalPort())) {
         OutputStream out = client.getOutputStream();
         byte[] message = new byte[1000];
@@ -214,10 +215,10 @@ class RatchetSocketTest {
     assertEquals(100, p.dhMessages());
     assertEquals(null, p.dhInterval());
     assertEquals(Long.MAX_VALUE, RekeyPolicy.DEFAULT.dhMessages());
-    assertEquals(16, RekeyPolicy.RATCHET.messages());
-    assertEquals(256 * 1024, RekeyPolicy.RATCHET.bytes());
-    assertEquals(1024, RekeyPolicy.RATCHET.dhMessages());
-    assertEquals(Duration.ofSeconds(60), RekeyPolicy.RATCHET.dhInterval());
+    assertEquals(16, RekeyPolicy.FREQUENT.messages());
+    assertEquals(256 * 1024, RekeyPolicy.FREQUENT.bytes());
+    assertEquals(1024, RekeyPolicy.FREQUENT.dhMessages());
+    assertEquals(Duration.ofSeconds(60), RekeyPolicy.FREQUENT.dhInterval());
     assertFalse(RekeyPolicy.NEVER.rekeys());
   }
 
@@ -232,7 +233,7 @@ class RatchetSocketTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> raw.rekeyPolicy(RekeyPolicy.RATCHET).build(),
+            () -> raw.rekeyPolicy(RekeyPolicy.FREQUENT).build(),
             "raw mode has no records to ratchet with");
     assertTrue(e.getMessage().contains("raw mode"), e.getMessage());
     raw.rekeyPolicy(RekeyPolicy.NEVER).build(); // says what raw mode does anyway

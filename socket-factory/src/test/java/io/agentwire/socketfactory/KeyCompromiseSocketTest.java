@@ -32,25 +32,25 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The ratcheting socket's security properties ({@code docs/PROTOCOL.md}, section 4.4), checked by
- * an attacker on two {@link ConnectionCore}s in memory. The attacker records every frame of both
- * directions and, at a time t, copies one side's whole key state: both traffic keys and their
- * nonces, taken from the provider's live cipher states. With only the JDK's own ciphers (SunJCE)
- * and the Noise rules it then tries to read the traffic:
+ * The frequently rekeying socket's security properties ({@code docs/PROTOCOL.md}, section 4.4),
+ * checked by an attacker on two {@link ConnectionCore}s in memory. The attacker records every frame
+ * of both directions and, at a time t, copies one side's whole key state: both traffic keys and
+ * their nonces, taken from the provider's live cipher states. With only the JDK's own ciphers
+ * (SunJCE) and the Noise rules it then tries to read the traffic:
  *
  * <ul>
  *   <li>(a) records sent right after t: it must succeed, which proves the copy is a real one and
  *       that the checks below can fail;
  *   <li>(b) every record sent after the next DH step: it must fail (break-in recovery);
  *   <li>(c) every record sent before t: it must fail (forward secrecy), except the exposure the
- *       policy documents: with {@link RekeyPolicy#RATCHET}, the records since the sender's last
+ *       policy documents: with {@link RekeyPolicy#FREQUENT}, the records since the sender's last
  *       REKEY, fewer than 16.
  * </ul>
  *
  * Control cases run the same attacker against policies without the property and show it succeeds
  * there, so the checks measure the policy and not the test.
  */
-class RatchetSecurityTest {
+class KeyCompromiseSocketTest {
 
   private static final AgentIdentity SERVER_ID = AgentIdentity.generate();
   private static final AgentIdentity CLIENT_ID = AgentIdentity.generate();
@@ -70,7 +70,7 @@ class RatchetSecurityTest {
   })
   void aStolenStateReadsUntilTheNextDhStepAndOnlyTheCurrentEpochBeforeIt(
       String suite, String stolen, String initiator) throws Exception {
-    Link link = new Link(suite, RekeyPolicy.RATCHET, RekeyPolicy.RATCHET);
+    Link link = new Link(suite, RekeyPolicy.FREQUENT, RekeyPolicy.FREQUENT);
     Random random = new Random(suite.hashCode() * 31 + stolen.hashCode() * 7 + initiator.length());
     link.exchange(random, 40, 40);
     boolean victimIsClient = stolen.equals("client");
@@ -106,12 +106,13 @@ class RatchetSecurityTest {
           eve.firstData(),
           dir + ": the attacker's reading of the first record after t");
       // (c) forward secrecy: of the records before t, only those since the sender's last REKEY
-      // open with the keys of t, and they are at most RATCHET.messages() - 1.
+      // open with the keys of t, and they are at most FREQUENT.messages() - 1.
       List<Frame> before = link.framesFrom(fromClient, link.transportStart, theft.frameCount());
       assertTrue(before.size() >= 40, dir);
       int exposed = exposedSuffix(theft, fromClient, before, dir);
-      assertTrue(exposed < RekeyPolicy.RATCHET.messages(), dir + ": " + exposed + " exposed");
-      assertEquals(40 % RekeyPolicy.RATCHET.messages(), exposed, dir + ": records since the REKEY");
+      assertTrue(exposed < RekeyPolicy.FREQUENT.messages(), dir + ": " + exposed + " exposed");
+      assertEquals(
+          40 % RekeyPolicy.FREQUENT.messages(), exposed, dir + ": records since the REKEY");
     }
   }
 
@@ -139,7 +140,7 @@ class RatchetSecurityTest {
   void aPeerThatDoesNotRatchetIsHealedByTheOtherSidesStepsButKeepsItsOwnPastExposed()
       throws Exception {
     // The server never rekeys; the client ratchets. The attacker steals the server's keys.
-    Link link = new Link(CHACHA, RekeyPolicy.RATCHET, RekeyPolicy.NEVER);
+    Link link = new Link(CHACHA, RekeyPolicy.FREQUENT, RekeyPolicy.NEVER);
     Random random = new Random(5);
     link.exchange(random, 40, 40);
     Theft theft = link.steal(false);
