@@ -16,6 +16,7 @@ import io.agentwire.socketfactory.identity.AgentPrincipal;
 import io.agentwire.socketfactory.identity.PeerTrustStore;
 import io.agentwire.socketfactory.identity.PeerVerifier;
 import io.agentwire.socketfactory.internal.protocol.ConnectionCore;
+import io.agentwire.socketfactory.internal.protocol.ConnectionSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -624,8 +625,10 @@ class ConcurrencyTest {
     AgentSocketConfig cc = clientConfig().build();
     AgentSocketConfig sc = serverConfig().build();
     ConnectionCore client =
-        new ConnectionCore(cc, true, "127.0.0.1", false, cc.cipherSuites(), true);
-    ConnectionCore server = new ConnectionCore(sc, false, null, false, sc.cipherSuites(), true);
+        new ConnectionCore(
+            new ConnectionSettings(cc, true, "127.0.0.1", false, cc.cipherSuites(), true));
+    ConnectionCore server =
+        new ConnectionCore(new ConnectionSettings(sc, false, null, false, sc.cipherSuites(), true));
     client.beginHandshake();
     server.beginHandshake();
     for (int i = 0; i < 4 && !(client.isHandshakeComplete() && server.isHandshakeComplete()); i++) {

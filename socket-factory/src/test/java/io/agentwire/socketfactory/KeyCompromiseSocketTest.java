@@ -11,7 +11,8 @@ import io.agentwire.provider.backend.Primitive;
 import io.agentwire.socketfactory.identity.AgentIdentity;
 import io.agentwire.socketfactory.identity.PeerVerifier;
 import io.agentwire.socketfactory.internal.protocol.ConnectionCore;
-import io.agentwire.socketfactory.internal.protocol.RecordLayer;
+import io.agentwire.socketfactory.internal.protocol.ConnectionSettings;
+import io.agentwire.socketfactory.internal.protocol.WireFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -127,7 +128,7 @@ class KeyCompromiseSocketTest {
     for (Frame f : before) {
       byte[] plain = theft.tryEveryEarlierNonce(fromClient, f.body());
       if (plain != null) {
-        assertEquals(RecordLayer.DATA, plain[0], dir + ": only data since the last REKEY");
+        assertEquals(WireFormat.DATA, plain[0], dir + ": only data since the last REKEY");
         exposed++;
       } else {
         assertEquals(0, exposed, dir + ": an older record was readable, frame " + f.index());
@@ -256,7 +257,7 @@ class KeyCompromiseSocketTest {
     int n = 0;
     for (Frame f : link.framesFrom(fromClient, from, to)) {
       byte[] plain = theft.tryEveryEarlierNonce(fromClient, f.body);
-      if (plain != null && plain[0] == RecordLayer.DATA) {
+      if (plain != null && plain[0] == WireFormat.DATA) {
         n++;
       }
     }
@@ -298,8 +299,12 @@ class KeyCompromiseSocketTest {
               .cipherSuites(suite)
               .rekeyPolicy(serverPolicy)
               .build();
-      client = new ConnectionCore(cc, true, "127.0.0.1", false, cc.cipherSuites(), true);
-      server = new ConnectionCore(sc, false, null, false, sc.cipherSuites(), true);
+      client =
+          new ConnectionCore(
+              new ConnectionSettings(cc, true, "127.0.0.1", false, cc.cipherSuites(), true));
+      server =
+          new ConnectionCore(
+              new ConnectionSettings(sc, false, null, false, sc.cipherSuites(), true));
       client.beginHandshake();
       server.beginHandshake();
       for (int i = 0;
@@ -517,13 +522,13 @@ class KeyCompromiseSocketTest {
         }
         nonce++;
         switch (plain[0]) {
-          case RecordLayer.REKEY -> key = rekey(cipher, key);
-          case RecordLayer.KEY_SWITCH, RecordLayer.KEY_SHARE_REPLY -> {
+          case WireFormat.REKEY -> key = rekey(cipher, key);
+          case WireFormat.KEY_SWITCH, WireFormat.KEY_SHARE_REPLY -> {
             lost = true;
             lostBySwitch = true;
             lostAtIndex = seen + 1;
           }
-          case RecordLayer.DATA -> {
+          case WireFormat.DATA -> {
             dataRead++;
             if (firstData == null) {
               int length = ((plain[1] & 0xff) << 8) | (plain[2] & 0xff);

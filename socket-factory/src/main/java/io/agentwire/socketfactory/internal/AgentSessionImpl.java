@@ -4,6 +4,7 @@ import io.agentwire.socketfactory.AgentSession;
 import io.agentwire.socketfactory.AgentSocketConfig;
 import io.agentwire.socketfactory.identity.AgentPrincipal;
 import io.agentwire.socketfactory.internal.protocol.ConnectionCore;
+import io.agentwire.socketfactory.internal.protocol.Framing;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.Principal;
@@ -21,8 +22,8 @@ import javax.net.ssl.SSLSessionContext;
 /** The {@link AgentSession} of one connection; immutable after the handshake except values. */
 public final class AgentSessionImpl implements AgentSession {
 
-  public static final String PROTOCOL = "AgentWire/1";
-  public static final String RAW_PROTOCOL = "Noise";
+  public static final String PROTOCOL = Framing.AGENTWIRE.sessionProtocol();
+  public static final String RAW_PROTOCOL = Framing.RAW_NOISE.sessionProtocol();
   static final int PACKET_BUFFER = 2 + 65535;
 
   private final String cipherSuite;
@@ -69,7 +70,7 @@ public final class AgentSessionImpl implements AgentSession {
         config.identity() == null ? null : new AgentPrincipal(null, config.identity().publicKey());
     return new AgentSessionImpl(
         wire.protocolName(),
-        config.isRaw() ? RAW_PROTOCOL : PROTOCOL,
+        wire.framing().sessionProtocol(),
         wire.handshakeHash(),
         peer,
         local,

@@ -1,7 +1,11 @@
 package io.agentwire.socketfactory.internal;
 
+import io.agentwire.socketfactory.AgentConnectionException;
+import io.agentwire.socketfactory.AgentHandshakeException;
 import io.agentwire.socketfactory.AgentSocketConfig;
+import io.agentwire.socketfactory.FailureReason;
 import io.agentwire.socketfactory.internal.protocol.ConnectionCore;
+import io.agentwire.socketfactory.internal.protocol.ConnectionSettings;
 import io.agentwire.socketfactory.internal.protocol.Suites;
 import java.io.IOException;
 import java.io.InputStream;
@@ -181,15 +185,17 @@ public final class AgentSocketImpl extends SSLSocket {
     boolean client = clientMode;
     ConnectionCore w =
         new ConnectionCore(
-            config,
-            client,
-            client ? peerHost : null,
-            client && parameters.endpointIdentification() != null,
-            parameters.suites(),
-            // JSSE settings may tighten the configuration's client authentication, never loosen it.
-            client
-                ? !config.anonymousPeers()
-                : !config.anonymousPeers() || parameters.needClientAuth());
+            new ConnectionSettings(
+                config,
+                client,
+                client ? peerHost : null,
+                parameters.endpointIdentification() != null,
+                parameters.suites(),
+                // JSSE settings may tighten the configuration's client authentication, never
+                // loosen it.
+                client
+                    ? !config.anonymousPeers()
+                    : !config.anonymousPeers() || parameters.needClientAuth()));
     wire = w;
     if (consumedInput != null) {
       w.feed(consumedInput, 0, consumedInput.length);
@@ -238,7 +244,8 @@ public final class AgentSocketImpl extends SSLSocket {
       throw handshakeTimeout(e);
     }
     if (n < 0) {
-      throw new SSLHandshakeException(
+      throw new AgentHandshakeException(
+          FailureReason.PEER_CLOSED,
           describePeer()
               + " closed the connection during the handshake"
               + (clientMode ? " (it may have refused our protocol or our key)" : ""));
@@ -248,7 +255,8 @@ public final class AgentSocketImpl extends SSLSocket {
 
   private SSLHandshakeException handshakeTimeout(SocketTimeoutException cause) {
     SSLHandshakeException e =
-        new SSLHandshakeException(
+        new AgentHandshakeException(
+            FailureReason.HANDSHAKE_TIMEOUT,
             "no complete AgentWire handshake from "
                 + describePeer()
                 + " within "
@@ -332,10 +340,11 @@ public final class AgentSocketImpl extends SSLSocket {
     if (closed) {
       throw new SocketException("Socket closed");
     }
-    if (config.isRaw() && w.bufferedInput() == 0) {
+    if (w.framing().endOfStreamIsEndOfFile() && w.bufferedInput() == 0) {
       return false; // raw Noise has no close record: end of stream is all there is
     }
-    throw new SSLException(
+    throw new AgentConnectionException(
+        FailureReason.TRUNCATED,
         "connection truncated: "
             + describePeer()
             + " ended the stream "
@@ -375,7 +384,8 @@ public final class AgentSocketImpl extends SSLSocket {
     checkUsable();
     if (!wire.canSend()) {
       // Not fatal: the connection still carries the peer's data to us.
-      throw new SSLException(
+      throw new AgentConnectionException(
+          FailureReason.NOT_PERMITTED,
           session.getCipherSuite() + " is one-way: this side only receives, it cannot write");
     }
     writeLock.lock();

@@ -1,6 +1,7 @@
 package io.agentwire.socketfactory.internal;
 
 import io.agentwire.socketfactory.AgentSocketConfig;
+import io.agentwire.socketfactory.internal.protocol.Framing;
 import io.agentwire.socketfactory.internal.protocol.Suites;
 import java.util.Arrays;
 import java.util.Collection;
@@ -43,7 +44,7 @@ final class SocketParameters {
   }
 
   String protocol() {
-    return config.isRaw() ? AgentSessionImpl.RAW_PROTOCOL : AgentSessionImpl.PROTOCOL;
+    return Framing.of(config).sessionProtocol();
   }
 
   static String[] supportedProtocols() {

@@ -1,12 +1,16 @@
 package io.agentwire.socketfactory.internal.protocol;
 
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.DATA;
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.LENGTH_BYTES;
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.MAX_FRAME;
+
+import io.agentwire.socketfactory.AgentHandshakeException;
+import io.agentwire.socketfactory.AgentProtocolException;
 import io.agentwire.socketfactory.AgentSocketConfig;
+import io.agentwire.socketfactory.FailureReason;
 import java.security.PublicKey;
 import java.util.Arrays;
-import java.util.List;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLProtocolException;
 
 /**
  * One connection's AgentWire protocol state, with no I/O: the caller reads bytes from the network
@@ -21,8 +25,6 @@ import javax.net.ssl.SSLProtocolException;
  */
 public final class ConnectionCore {
 
-  static final int MAX_FRAME = 65535;
-  private static final int LENGTH_BYTES = 2;
   private static final int INITIAL_INBOUND = 16 * 1024 + LENGTH_BYTES;
 
   /** Stop adding frames to the outbound buffer beyond this, so writes stay bounded. */
@@ -39,7 +41,8 @@ public final class ConnectionCore {
 
   private final AgentSocketConfig config;
   private final boolean client;
-  private final Negotiation handshaker;
+  private final Framing framing;
+  private final Negotiation negotiation;
   private RecordLayer records;
   private boolean firstFrame = true;
 
@@ -50,34 +53,33 @@ public final class ConnectionCore {
   private byte[] out = new byte[1024];
   private int outLength;
 
-  public ConnectionCore(
-      AgentSocketConfig config,
-      boolean client,
-      String host,
-      boolean identifyEndpoint,
-      List<String> suites,
-      boolean needPeerStatic) {
-    this.config = config;
-    this.client = client;
-    this.handshaker =
-        new Negotiation(config, client, host, identifyEndpoint, suites, needPeerStatic);
+  public ConnectionCore(ConnectionSettings settings) {
+    this.config = settings.config();
+    this.framing = settings.framing();
+    this.client = settings.client();
+    this.negotiation = new Negotiation(settings);
   }
 
   // --------------------------------------------------------------------------- handshake
 
   /** Starts the handshake; a client leaves its first frame in the outbound buffer. */
   public void beginHandshake() throws SSLException {
-    handshaker.start(this::appendFrame);
+    negotiation.start(this::appendFrame);
     enterTransportIfDone(); // a one-way initiator is done after its only message
   }
 
   private void enterTransportIfDone() {
-    if (records == null && handshaker.isComplete()) {
-      records = new RecordLayer(handshaker.transport(), config, client);
-      if (config.isRaw()) {
-        records.preload(handshaker.takeRawPayloads());
+    if (records == null && negotiation.isComplete()) {
+      records = new RecordLayer(negotiation.transport(), config, client);
+      if (!framing.negotiates()) {
+        records.preload(negotiation.takeRawPayloads());
       }
     }
+  }
+
+  /** How this connection frames its bytes. */
+  public Framing framing() {
+    return framing;
   }
 
   public boolean isHandshakeComplete() {
@@ -85,19 +87,19 @@ public final class ConnectionCore {
   }
 
   public String protocolName() {
-    return handshaker.protocolName();
+    return negotiation.protocolName();
   }
 
   public byte[] handshakeHash() {
-    return handshaker.handshakeHash();
+    return negotiation.handshakeHash();
   }
 
   public PublicKey peerStatic() {
-    return handshaker.peerStatic();
+    return negotiation.peerStatic();
   }
 
   public String peerName() {
-    return handshaker.peerName();
+    return negotiation.peerName();
   }
 
   // ----------------------------------------------------------------------------- inbound
@@ -174,11 +176,13 @@ public final class ConnectionCore {
     }
     int length = ((in[inPos] & 0xff) << 8) | (in[inPos + 1] & 0xff);
     if (firstFrame && !client) {
-      checkFirstFrame(length);
+      framing.checkFirstFrame(length);
     }
     if (length == 0) {
       String what = "an empty frame: every frame carries a Noise message";
-      throw records == null ? new SSLHandshakeException(what) : new SSLProtocolException(what);
+      throw records == null
+          ? new AgentHandshakeException(FailureReason.MALFORMED, what)
+          : new AgentProtocolException(FailureReason.MALFORMED, what);
     }
     if (buffered - LENGTH_BYTES < length) {
       return Event.NEED_INPUT;
@@ -187,11 +191,11 @@ public final class ConnectionCore {
     inPos += LENGTH_BYTES + length;
     firstFrame = false;
     if (records == null) {
-      if (!handshaker.started()) {
-        handshaker.start(this::appendFrame);
+      if (!negotiation.started()) {
+        negotiation.start(this::appendFrame);
       }
       try {
-        handshaker.onFrame(in, body, length, this::appendFrame);
+        negotiation.onFrame(in, body, length, this::appendFrame);
       } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
         alertAfterRefusal(e);
         throw e;
@@ -209,24 +213,10 @@ public final class ConnectionCore {
     }
   }
 
-  private void checkFirstFrame(int length) throws SSLHandshakeException {
-    // A TLS ClientHello starts 0x16 0x03: fail at once instead of waiting for 5.6 KB that never
-    // come. HTTP methods start with ASCII letters, which make absurd lengths for a first frame.
-    if (config.isRaw()) {
-      return;
-    }
-    if ((length >>> 8) == 0x16 && (length & 0xff) <= 0x04) {
-      throw new SSLHandshakeException("the peer speaks TLS, not AgentWire");
-    }
-    if ((length >>> 8) >= 'A' && (length >>> 8) <= 'Z' && (length & 0xff) >= 'A') {
-      throw new SSLHandshakeException("the peer speaks plain text (HTTP?), not AgentWire");
-    }
-  }
-
   private void alertAfterRefusal(javax.net.ssl.SSLPeerUnverifiedException e) {
     // Tell a peer we refuse why, when keys exist to say it securely; never more than the message.
-    if (handshaker.transport() != null) {
-      RecordLayer layer = new RecordLayer(handshaker.transport(), config, client);
+    if (negotiation.transport() != null) {
+      RecordLayer layer = new RecordLayer(negotiation.transport(), config, client);
       try {
         ensureOutbound(layer.maxControlFrame());
         outLength += layer.sealAlert("peer verification failed: " + e.getMessage(), out, outLength);
@@ -357,7 +347,7 @@ public final class ConnectionCore {
 
   /** Wipes keys and buffers. Takes neither lock: the socket calls it once both are idle. */
   public void destroy() {
-    handshaker.destroy();
+    negotiation.destroy();
     if (records != null) {
       records.destroy();
     }

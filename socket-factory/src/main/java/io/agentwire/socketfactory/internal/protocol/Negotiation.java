@@ -1,10 +1,27 @@
 package io.agentwire.socketfactory.internal.protocol;
 
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.FLAGS_NONE;
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.HELLO_FIXED;
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.MAGIC_0;
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.MAGIC_1;
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.REJECT_NAMES_BUDGET;
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.REJECT_PROTOCOL;
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.REJECT_VERSION;
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.RESPONSE_ACCEPT;
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.RESPONSE_FALLBACK;
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.RESPONSE_REJECT;
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.VERSION;
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.prologueFallback;
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.prologueInitial;
+
 import io.agentwire.provider.noise.NoiseHandshake;
 import io.agentwire.provider.noise.NoiseProtocol;
 import io.agentwire.provider.noise.NoiseRole;
 import io.agentwire.provider.noise.NoiseTransport;
+import io.agentwire.socketfactory.AgentHandshakeException;
+import io.agentwire.socketfactory.AgentProtocolException;
 import io.agentwire.socketfactory.AgentSocketConfig;
+import io.agentwire.socketfactory.FailureReason;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -29,18 +46,6 @@ import javax.net.ssl.SSLProtocolException;
  */
 public final class Negotiation {
 
-  static final byte[] MAGIC = {'A', 'W'};
-  static final int VERSION = 1;
-  static final int RESPONSE_ACCEPT = 0;
-  static final int RESPONSE_FALLBACK = 1;
-  static final int RESPONSE_REJECT = 2;
-  static final int REJECT_VERSION = 1;
-  static final int REJECT_PROTOCOL = 2;
-  static final byte[] PROLOGUE_INITIAL =
-      "AgentWire/1 initial\0".getBytes(StandardCharsets.US_ASCII);
-  static final byte[] PROLOGUE_FALLBACK =
-      "AgentWire/1 fallback\0".getBytes(StandardCharsets.US_ASCII);
-  private static final int HELLO_FIXED = 5; // magic(2) version(1) flags(1) name length(1)
   private static final byte[] EMPTY = new byte[0];
   private static final Pattern PSK = Pattern.compile("psk(\\d+)");
 
@@ -58,6 +63,7 @@ public final class Negotiation {
   }
 
   private final AgentSocketConfig config;
+  private final Framing framing;
   private final boolean client;
   private final String host;
   private final boolean identifyEndpoint;
@@ -75,25 +81,14 @@ public final class Negotiation {
   private byte[] handshakeHash;
   private final ByteArrayOutputStream rawPayloads = new ByteArrayOutputStream(0);
 
-  /**
-   * @param host the name the client connected to (client side), or the peer's address (server)
-   * @param identifyEndpoint whether the peer's key must be pinned for {@code host}
-   * @param suites the enabled Noise names, in preference order
-   * @param needPeerStatic whether the peer must prove a static key
-   */
-  Negotiation(
-      AgentSocketConfig config,
-      boolean client,
-      String host,
-      boolean identifyEndpoint,
-      List<String> suites,
-      boolean needPeerStatic) {
-    this.config = config;
-    this.client = client;
-    this.host = host;
-    this.identifyEndpoint = identifyEndpoint && client;
-    this.suites = List.copyOf(suites);
-    this.needPeerStatic = needPeerStatic;
+  Negotiation(ConnectionSettings settings) {
+    this.config = settings.config();
+    this.framing = settings.framing();
+    this.client = settings.client();
+    this.host = settings.host();
+    this.identifyEndpoint = settings.identifyEndpoint();
+    this.suites = settings.suites();
+    this.needPeerStatic = settings.needPeerStatic();
   }
 
   boolean isComplete() {
@@ -110,7 +105,7 @@ public final class Negotiation {
       return;
     }
     try {
-      if (config.isRaw()) {
+      if (!framing.negotiates()) {
         NoiseProtocol p = Suites.check(suites.get(0), true);
         hs = newHandshake(p, client ? NoiseRole.INITIATOR : NoiseRole.RESPONDER, null);
         hs.setPrologue(config.rawPrologue());
@@ -136,18 +131,19 @@ public final class Negotiation {
         skipped.add(name + " (" + why + ")");
       }
       if (chosen == null) {
-        throw new SSLHandshakeException("no enabled Noise protocol can run: " + skipped);
+        throw new AgentHandshakeException(
+            FailureReason.NOT_RUNNABLE, "no enabled Noise protocol can run: " + skipped);
       }
       byte[] name = chosen.name().getBytes(StandardCharsets.US_ASCII);
       byte[] header = new byte[HELLO_FIXED + name.length];
-      header[0] = MAGIC[0];
-      header[1] = MAGIC[1];
+      header[0] = MAGIC_0;
+      header[1] = MAGIC_1;
       header[2] = VERSION;
-      header[3] = 0; // flags: none defined in version 1
+      header[3] = FLAGS_NONE;
       header[4] = (byte) name.length;
       System.arraycopy(name, 0, header, HELLO_FIXED, name.length);
       hs = newHandshake(chosen, NoiseRole.INITIATOR, serverKey);
-      hs.setPrologue(concat(PROLOGUE_INITIAL, header));
+      hs.setPrologue(concat(prologueInitial(), header));
       byte[] message = hs.writeMessage(EMPTY);
       helloBody = concat(header, message);
       stage = Stage.AWAIT_RESPONSE;
@@ -172,14 +168,14 @@ public final class Negotiation {
           writeWhileNeeded(out);
           break;
         default:
-          throw new SSLProtocolException("unexpected frame: the handshake is " + stage);
+          throw new AgentProtocolException(
+              FailureReason.UNEXPECTED_MESSAGE, "unexpected frame: the handshake is " + stage);
       }
     } catch (SSLProtocolException e) {
       // During the handshake every failure is a handshake failure, so callers catch one type.
       fail();
-      SSLHandshakeException failure = new SSLHandshakeException(e.getMessage());
-      failure.initCause(e);
-      throw failure;
+      throw new AgentHandshakeException(
+          FailureReason.of(e).orElse(FailureReason.MALFORMED), e.getMessage(), e);
     } catch (SSLException e) {
       fail();
       throw e;
@@ -188,30 +184,32 @@ public final class Negotiation {
       throw handshakeFailure("handshake message rejected", e);
     } catch (RuntimeException e) {
       fail();
-      SSLHandshakeException failure =
-          new SSLHandshakeException("malformed handshake: " + e.getMessage());
-      failure.initCause(e);
-      throw failure;
+      throw new AgentHandshakeException(
+          FailureReason.MALFORMED, "malformed handshake: " + e.getMessage(), e);
     }
   }
 
   private void onHello(byte[] buf, int off, int len, FrameSink out)
       throws GeneralSecurityException, SSLException {
-    if (len < HELLO_FIXED || buf[off] != MAGIC[0] || buf[off + 1] != MAGIC[1]) {
-      throw new SSLHandshakeException("the peer is not an AgentWire client (no 'AW' hello)");
+    if (len < HELLO_FIXED || buf[off] != MAGIC_0 || buf[off + 1] != MAGIC_1) {
+      throw new AgentHandshakeException(
+          FailureReason.NOT_AGENTWIRE, "the peer is not an AgentWire client (no 'AW' hello)");
     }
     int version = buf[off + 2] & 0xff;
-    if (version == VERSION && buf[off + 3] != 0) {
-      throw new SSLHandshakeException("unknown AgentWire hello flags " + (buf[off + 3] & 0xff));
+    if (version == VERSION && buf[off + 3] != FLAGS_NONE) {
+      throw new AgentHandshakeException(
+          FailureReason.UNSUPPORTED_VERSION,
+          "unknown AgentWire hello flags " + (buf[off + 3] & 0xff));
     }
     if (version != VERSION) {
       sendReject(out, REJECT_VERSION);
-      throw new SSLHandshakeException(
+      throw new AgentHandshakeException(
+          FailureReason.UNSUPPORTED_VERSION,
           "the client speaks AgentWire version " + version + "; this server speaks " + VERSION);
     }
     int nameLength = buf[off + 4] & 0xff;
     if (len < HELLO_FIXED + nameLength || nameLength == 0) {
-      throw new SSLProtocolException("truncated AgentWire hello");
+      throw new AgentProtocolException(FailureReason.MALFORMED, "truncated AgentWire hello");
     }
     String name = new String(buf, off + HELLO_FIXED, nameLength, StandardCharsets.US_ASCII);
     String printable = printable(name);
@@ -225,13 +223,14 @@ public final class Negotiation {
     }
     if (why != null) {
       sendReject(out, REJECT_PROTOCOL);
-      throw new SSLHandshakeException(
+      throw new AgentHandshakeException(
+          FailureReason.PROTOCOL_REFUSED,
           "the client offered " + printable + " but " + why + "; this server accepts " + suites);
     }
     int headerLength = HELLO_FIXED + nameLength;
     helloBody = Arrays.copyOfRange(buf, off, off + len);
     hs = newHandshake(p, NoiseRole.RESPONDER, null);
-    hs.setPrologue(concat(PROLOGUE_INITIAL, Arrays.copyOfRange(buf, off, off + headerLength)));
+    hs.setPrologue(concat(prologueInitial(), Arrays.copyOfRange(buf, off, off + headerLength)));
     String fallback = Suites.fallbackFor(p, suites);
     try {
       readMessage(buf, off + headerLength, len - headerLength);
@@ -266,7 +265,7 @@ public final class Negotiation {
   private void onResponse(byte[] buf, int off, int len, FrameSink out)
       throws GeneralSecurityException, SSLException {
     if (len < 1) {
-      throw new SSLProtocolException("empty handshake response");
+      throw new AgentProtocolException(FailureReason.MALFORMED, "empty handshake response");
     }
     int type = buf[off] & 0xff;
     if (type == RESPONSE_REJECT) {
@@ -277,13 +276,14 @@ public final class Negotiation {
       readMessage(buf, off + 1, len - 1);
     } else if (type == RESPONSE_FALLBACK) {
       if (len < 2 || len < 2 + (buf[off + 1] & 0xff)) {
-        throw new SSLProtocolException("truncated fallback response");
+        throw new AgentProtocolException(FailureReason.MALFORMED, "truncated fallback response");
       }
       int nameLength = buf[off + 1] & 0xff;
       String name = new String(buf, off + 2, nameLength, StandardCharsets.US_ASCII);
       String expected = Suites.fallbackFor(hs.getProtocol(), suites);
       if (!name.equals(expected)) {
-        throw new SSLHandshakeException(
+        throw new AgentHandshakeException(
+            FailureReason.BAD_FALLBACK,
             "the server fell back to "
                 + printable(name)
                 + ", which does not follow "
@@ -294,7 +294,8 @@ public final class Negotiation {
       hs.setPrologue(fallbackPrologue(Arrays.copyOfRange(buf, off, off + 2 + nameLength)));
       readMessage(buf, off + 2 + nameLength, len - 2 - nameLength);
     } else {
-      throw new SSLProtocolException("unknown handshake response type " + type);
+      throw new AgentProtocolException(
+          FailureReason.MALFORMED, "unknown handshake response type " + type);
     }
     writeWhileNeeded(out);
   }
@@ -314,14 +315,16 @@ public final class Negotiation {
       pos += 1 + n;
     }
     if (reason == REJECT_VERSION) {
-      return new SSLHandshakeException(
+      return new AgentHandshakeException(
+          FailureReason.UNSUPPORTED_VERSION,
           "the server speaks AgentWire version "
               + version
               + "; this client speaks "
               + VERSION
               + (version == VERSION ? " (so our hello was altered on the way)" : ""));
     }
-    return new SSLHandshakeException(
+    return new AgentHandshakeException(
+        FailureReason.PROTOCOL_REFUSED,
         "the server refused "
             + hs.getProtocolName()
             + "; it accepts "
@@ -341,7 +344,7 @@ public final class Negotiation {
     ByteArrayOutputStream names = new ByteArrayOutputStream();
     for (String s : listed) {
       byte[] n = s.getBytes(StandardCharsets.US_ASCII);
-      if (names.size() + n.length + 1 > 60000) {
+      if (names.size() + n.length + 1 > REJECT_NAMES_BUDGET) {
         break;
       }
       names.write(n.length);
@@ -356,10 +359,11 @@ public final class Negotiation {
   }
 
   private byte[] fallbackPrologue(byte[] responseHeader) {
-    byte[] p = new byte[PROLOGUE_FALLBACK.length + 2 + helloBody.length + responseHeader.length];
+    byte[] fallback = prologueFallback();
+    byte[] p = new byte[fallback.length + 2 + helloBody.length + responseHeader.length];
     int pos = 0;
-    System.arraycopy(PROLOGUE_FALLBACK, 0, p, pos, PROLOGUE_FALLBACK.length);
-    pos += PROLOGUE_FALLBACK.length;
+    System.arraycopy(fallback, 0, p, pos, fallback.length);
+    pos += fallback.length;
     p[pos++] = (byte) (helloBody.length >>> 8);
     p[pos++] = (byte) helloBody.length;
     System.arraycopy(helloBody, 0, p, pos, helloBody.length);
@@ -371,14 +375,16 @@ public final class Negotiation {
   private void readMessage(byte[] buf, int off, int len)
       throws GeneralSecurityException, SSLException {
     if (hs.getAction() != NoiseHandshake.Action.READ_MESSAGE) {
-      throw new SSLProtocolException("the peer sent a handshake message out of turn");
+      throw new AgentProtocolException(
+          FailureReason.UNEXPECTED_MESSAGE, "the peer sent a handshake message out of turn");
     }
     byte[] payload = new byte[Math.max(0, len)];
     int n = hs.readMessage(buf, off, len, payload, 0);
     messagesRead++;
     if (n > 0) {
-      if (!config.isRaw()) {
-        throw new SSLProtocolException(
+      if (framing.negotiates()) {
+        throw new AgentProtocolException(
+            FailureReason.MALFORMED,
             "AgentWire version 1 handshake messages carry no payload; got " + n + " bytes");
       }
       rawPayloads.write(payload, 0, n);
@@ -583,9 +589,12 @@ public final class Negotiation {
         e instanceof AEADBadTagException
             ? "a handshake message failed authentication (wrong key, PSK or prologue, or tampering)"
             : e.getMessage();
-    SSLHandshakeException failure = new SSLHandshakeException(what + ": " + reason);
-    failure.initCause(e);
-    return failure;
+    return new AgentHandshakeException(
+        e instanceof AEADBadTagException
+            ? FailureReason.AUTHENTICATION_FAILED
+            : FailureReason.MALFORMED,
+        what + ": " + reason,
+        e);
   }
 
   private static String printable(String s) {

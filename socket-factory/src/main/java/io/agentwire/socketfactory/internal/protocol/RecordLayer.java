@@ -1,8 +1,23 @@
 package io.agentwire.socketfactory.internal.protocol;
 
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.ALERT;
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.CLOSE;
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.DATA;
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.KEY_SHARE;
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.KEY_SHARE_LENGTH;
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.KEY_SHARE_REPLY;
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.KEY_SWITCH;
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.LENGTH_BYTES;
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.MAX_ALERT;
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.RECORD_HEADER;
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.REKEY;
+
 import io.agentwire.provider.backend.AeadCipher;
 import io.agentwire.provider.noise.NoiseTransport;
+import io.agentwire.socketfactory.AgentConnectionException;
+import io.agentwire.socketfactory.AgentProtocolException;
 import io.agentwire.socketfactory.AgentSocketConfig;
+import io.agentwire.socketfactory.FailureReason;
 import io.agentwire.socketfactory.RekeyPolicy;
 import io.agentwire.socketfactory.identity.AgentKeys;
 import java.nio.charset.StandardCharsets;
@@ -35,16 +50,7 @@ import javax.security.auth.DestroyFailedException;
  */
 public final class RecordLayer {
 
-  static final int LENGTH_BYTES = 2;
   static final int TAG = AeadCipher.TAG_LENGTH;
-  static final int HEADER = 3; // type(1) content length(2)
-  public static final byte DATA = 1;
-  static final byte CLOSE = 2;
-  public static final byte REKEY = 3;
-  static final byte KEY_SHARE = 4;
-  public static final byte KEY_SHARE_REPLY = 5;
-  public static final byte KEY_SWITCH = 6;
-  static final byte ALERT = 7;
 
   private static final byte[] NOTHING = new byte[0];
 
@@ -101,7 +107,7 @@ public final class RecordLayer {
   RecordLayer(NoiseTransport transport, AgentSocketConfig config, boolean client) {
     this.transport = transport;
     this.config = config;
-    this.raw = config.isRaw();
+    this.raw = !Framing.of(config).typedRecords();
     this.client = client;
     this.padding = raw ? 0 : config.paddingBlock();
     this.policy = config.rekeyPolicy();
@@ -109,9 +115,9 @@ public final class RecordLayer {
     if (raw) {
       maxContent = max;
     } else if (padding > 1) {
-      maxContent = (max / padding) * padding - HEADER;
+      maxContent = (max / padding) * padding - RECORD_HEADER;
     } else {
-      maxContent = max - HEADER;
+      maxContent = max - RECORD_HEADER;
     }
   }
 
@@ -134,7 +140,7 @@ public final class RecordLayer {
     if (raw) {
       return content;
     }
-    int n = HEADER + content;
+    int n = RECORD_HEADER + content;
     if (padding > 1) {
       n =
           Math.min(
@@ -171,7 +177,7 @@ public final class RecordLayer {
       out[body] = type;
       out[body + 1] = (byte) (len >>> 8);
       out[body + 2] = (byte) len;
-      start += HEADER;
+      start += RECORD_HEADER;
     }
     System.arraycopy(src, off, out, start, len);
     Arrays.fill(out, start + len, body + ptLen, (byte) 0);
@@ -179,7 +185,8 @@ public final class RecordLayer {
     try {
       ctLen = transport.encrypt(null, out, body, ptLen, out, body);
     } catch (GeneralSecurityException e) {
-      throw new SSLException("could not encrypt a record: " + e.getMessage(), e);
+      throw new AgentConnectionException(
+          FailureReason.INTERNAL, "could not encrypt a record: " + e.getMessage(), e);
     }
     out[pos] = (byte) (ctLen >>> 8);
     out[pos + 1] = (byte) ctLen;
@@ -226,7 +233,8 @@ public final class RecordLayer {
     try {
       transport.rekeySending();
     } catch (GeneralSecurityException e) {
-      throw new SSLException("rekey failed: " + e.getMessage(), e);
+      throw new AgentConnectionException(
+          FailureReason.INTERNAL, "rekey failed: " + e.getMessage(), e);
     }
     recordsSinceRekey = 0;
     bytesSinceRekey = 0;
@@ -288,7 +296,8 @@ public final class RecordLayer {
         try {
           transport.dhStepSending(c.ratchetAfter);
         } catch (GeneralSecurityException e) {
-          throw new SSLException("DH step failed: " + e.getMessage(), e);
+          throw new AgentConnectionException(
+              FailureReason.INTERNAL, "DH step failed: " + e.getMessage(), e);
         } finally {
           Arrays.fill(c.ratchetAfter, (byte) 0);
         }
@@ -327,7 +336,7 @@ public final class RecordLayer {
       return 0;
     }
     byte[] text = reason.getBytes(StandardCharsets.UTF_8);
-    int n = Math.min(text.length, 500);
+    int n = Math.min(text.length, MAX_ALERT);
     closeSent = true;
     return seal(ALERT, text, 0, n, out, pos);
   }
@@ -340,7 +349,8 @@ public final class RecordLayer {
    */
   Opened open(byte[] in, int off, int len) throws SSLException {
     if (len < TAG) {
-      throw new SSLProtocolException(
+      throw new AgentProtocolException(
+          FailureReason.MALFORMED,
           "a record of " + len + " bytes is shorter than its " + TAG + "-byte tag");
     }
     if (plain == null || plain.length < len - TAG) {
@@ -357,14 +367,17 @@ public final class RecordLayer {
       ptLen = transport.decrypt(null, in, off, len, plain, 0);
     } catch (AEADBadTagException e) {
       SSLException failure =
-          new SSLException(
+          new AgentConnectionException(
+              FailureReason.AUTHENTICATION_FAILED,
               "a record failed authentication: it was altered, replayed, reordered or forged");
       failure.initCause(e);
       throw failure;
     } catch (GeneralSecurityException e) {
-      throw new SSLException("could not decrypt a record: " + e.getMessage(), e);
+      throw new AgentConnectionException(
+          FailureReason.INTERNAL, "could not decrypt a record: " + e.getMessage(), e);
     } catch (IllegalStateException e) {
-      throw new SSLProtocolException(
+      throw new AgentProtocolException(
+          FailureReason.UNEXPECTED_MESSAGE,
           "the peer sent a message this pattern does not allow: " + e.getMessage());
     }
     if (raw) {
@@ -372,26 +385,28 @@ public final class RecordLayer {
       plainLimit = ptLen;
       return ptLen > 0 ? Opened.DATA : Opened.CONTROL;
     }
-    if (ptLen < HEADER) {
-      throw new SSLProtocolException("a record of " + ptLen + " bytes has no header");
+    if (ptLen < RECORD_HEADER) {
+      throw new AgentProtocolException(
+          FailureReason.MALFORMED, "a record of " + ptLen + " bytes has no header");
     }
     byte type = plain[0];
     int contentLength = ((plain[1] & 0xff) << 8) | (plain[2] & 0xff);
-    if (HEADER + contentLength > ptLen) {
-      throw new SSLProtocolException(
-          "a record claims " + contentLength + " bytes but carries " + (ptLen - HEADER));
+    if (RECORD_HEADER + contentLength > ptLen) {
+      throw new AgentProtocolException(
+          FailureReason.MALFORMED,
+          "a record claims " + contentLength + " bytes but carries " + (ptLen - RECORD_HEADER));
     }
     int nonZero = 0;
-    for (int i = HEADER + contentLength; i < ptLen; i++) {
+    for (int i = RECORD_HEADER + contentLength; i < ptLen; i++) {
       nonZero |= plain[i];
     }
     if (nonZero != 0) {
-      throw new SSLProtocolException("record padding is not zero");
+      throw new AgentProtocolException(FailureReason.MALFORMED, "record padding is not zero");
     }
     switch (type) {
       case DATA:
-        plainPos = HEADER;
-        plainLimit = HEADER + contentLength;
+        plainPos = RECORD_HEADER;
+        plainLimit = RECORD_HEADER + contentLength;
         return contentLength > 0 ? Opened.DATA : Opened.CONTROL;
       case CLOSE:
         expectEmpty(contentLength, "close");
@@ -402,30 +417,34 @@ public final class RecordLayer {
         try {
           transport.rekeyReceiving();
         } catch (GeneralSecurityException e) {
-          throw new SSLException("rekey failed: " + e.getMessage(), e);
+          throw new AgentConnectionException(
+              FailureReason.INTERNAL, "rekey failed: " + e.getMessage(), e);
         }
         return Opened.CONTROL;
       case KEY_SHARE:
-        onKeyShare(Arrays.copyOfRange(plain, HEADER, HEADER + contentLength));
+        onKeyShare(Arrays.copyOfRange(plain, RECORD_HEADER, RECORD_HEADER + contentLength));
         return Opened.CONTROL;
       case KEY_SHARE_REPLY:
-        onKeyShareReply(Arrays.copyOfRange(plain, HEADER, HEADER + contentLength));
+        onKeyShareReply(Arrays.copyOfRange(plain, RECORD_HEADER, RECORD_HEADER + contentLength));
         return Opened.CONTROL;
       case KEY_SWITCH:
         expectEmpty(contentLength, "key switch");
         onKeySwitch();
         return Opened.CONTROL;
       case ALERT:
-        String reason = new String(plain, HEADER, contentLength, StandardCharsets.UTF_8);
-        throw new SSLException("the peer ended the connection: " + sanitize(reason));
+        String reason = new String(plain, RECORD_HEADER, contentLength, StandardCharsets.UTF_8);
+        throw new AgentConnectionException(
+            FailureReason.PEER_ALERT, "the peer ended the connection: " + sanitize(reason));
       default:
-        throw new SSLProtocolException("unknown record type " + (type & 0xff));
+        throw new AgentProtocolException(
+            FailureReason.MALFORMED, "unknown record type " + (type & 0xff));
     }
   }
 
   private static void expectEmpty(int contentLength, String what) throws SSLProtocolException {
     if (contentLength != 0) {
-      throw new SSLProtocolException("a " + what + " record carries no content");
+      throw new AgentProtocolException(
+          FailureReason.MALFORMED, "a " + what + " record carries no content");
     }
   }
 
@@ -442,7 +461,8 @@ public final class RecordLayer {
         ownShare = null;
       }
       if (awaitingSwitch != null || replyQueued) {
-        throw new SSLProtocolException("a DH step started before the previous one finished");
+        throw new AgentProtocolException(
+            FailureReason.UNEXPECTED_MESSAGE, "a DH step started before the previous one finished");
       }
       KeyPair mine = generate();
       try {
@@ -459,7 +479,8 @@ public final class RecordLayer {
   private void onKeyShareReply(byte[] peerShare) throws SSLException {
     synchronized (dhLock) {
       if (ownShare == null) {
-        throw new SSLProtocolException("a DH step reply arrived for no request");
+        throw new AgentProtocolException(
+            FailureReason.UNEXPECTED_MESSAGE, "a DH step reply arrived for no request");
       }
       byte[] secret;
       try {
@@ -471,7 +492,8 @@ public final class RecordLayer {
       try {
         transport.dhStepReceiving(secret);
       } catch (GeneralSecurityException e) {
-        throw new SSLException("DH step failed: " + e.getMessage(), e);
+        throw new AgentConnectionException(
+            FailureReason.INTERNAL, "DH step failed: " + e.getMessage(), e);
       }
       if (closeSent) {
         Arrays.fill(secret, (byte) 0); // our direction is closed: no switch to announce
@@ -489,12 +511,14 @@ public final class RecordLayer {
       awaitingSwitch = null;
     }
     if (secret == null) {
-      throw new SSLProtocolException("a key switch arrived without a DH step");
+      throw new AgentProtocolException(
+          FailureReason.UNEXPECTED_MESSAGE, "a key switch arrived without a DH step");
     }
     try {
       transport.dhStepReceiving(secret);
     } catch (GeneralSecurityException e) {
-      throw new SSLException("DH step failed: " + e.getMessage(), e);
+      throw new AgentConnectionException(
+          FailureReason.INTERNAL, "DH step failed: " + e.getMessage(), e);
     } finally {
       Arrays.fill(secret, (byte) 0);
     }
@@ -575,13 +599,16 @@ public final class RecordLayer {
     try {
       return KeyPairGenerator.getInstance("X25519", config.cryptoProvider()).generateKeyPair();
     } catch (GeneralSecurityException e) {
-      throw new SSLException("cannot generate a DH step key: " + e.getMessage(), e);
+      throw new AgentConnectionException(
+          FailureReason.INTERNAL, "cannot generate a DH step key: " + e.getMessage(), e);
     }
   }
 
   private byte[] agree(KeyPair mine, byte[] peerShare) throws SSLException {
-    if (peerShare.length != 32) {
-      throw new SSLProtocolException("a DH step key is 32 bytes, not " + peerShare.length);
+    if (peerShare.length != KEY_SHARE_LENGTH) {
+      throw new AgentProtocolException(
+          FailureReason.BAD_KEY_SHARE,
+          "a DH step key is " + KEY_SHARE_LENGTH + " bytes, not " + peerShare.length);
     }
     KeyAgreement ka = null;
     try {
@@ -591,7 +618,8 @@ public final class RecordLayer {
       ka.doPhase(peer, true);
       return ka.generateSecret();
     } catch (GeneralSecurityException e) {
-      throw new SSLProtocolException("the peer's DH step key is unusable: " + e.getMessage());
+      throw new AgentProtocolException(
+          FailureReason.BAD_KEY_SHARE, "the peer's DH step key is unusable: " + e.getMessage());
     } finally {
       if (ka != null) {
         scrub(ka);
