@@ -325,6 +325,7 @@ class DoubleRatchetProperties {
     final int maxSkip;
     final int maxStored;
     final int window;
+    final boolean signal;
     final Party alice;
     final Party bob;
     final List<Msg> sent = new ArrayList<>();
@@ -338,7 +339,7 @@ class DoubleRatchetProperties {
       this.maxSkip = dr.maxSkip();
       this.maxStored = dr.maxStoredKeys();
       this.window = window;
-      boolean signal = dr.getProfile().equals(DoubleRatchet.SIGNAL_V3_PROFILE);
+      signal = dr.getProfile().equals(DoubleRatchet.SIGNAL_V3_PROFILE);
       alice = new Party("Alice", p.alice());
       bob = new Party("Bob", p.bob());
       alice.canSend = true;
@@ -449,7 +450,7 @@ class DoubleRatchetProperties {
         return m.n - to.nr > maxSkip ? Outcome.TOO_MANY_SKIPPED : Outcome.DECRYPTED;
       }
       if (m.chain == to.recvChain + 1) {
-        if (to.hasRecvChain && m.pn - to.nr > maxSkip || m.n > maxSkip) {
+        if (to.hasRecvChain && previousChainEnd(to, m) - to.nr > maxSkip || m.n > maxSkip) {
           return Outcome.TOO_MANY_SKIPPED;
         }
         return Outcome.DECRYPTED;
@@ -460,6 +461,23 @@ class DoubleRatchetProperties {
       return Outcome.GONE;
     }
 
+    /**
+     * Up to which message the receiver's current chain is skipped when {@code m} starts a new one:
+     * the sender's count PN, except in SignalV3, whose wire PN is libsignal's max(Ns - 1, 0) (see
+     * docs/RATCHET.md): the receiver keeps keys up to wire PN + 1, and where that would exceed
+     * MAX_SKIP with wire PN 0 (no message or one, which cannot be told apart) it keeps none.
+     */
+    private long previousChainEnd(Party to, Msg m) {
+      if (!signal) {
+        return m.pn;
+      }
+      long wirePn = Math.max(m.pn - 1, 0);
+      if (wirePn == 0 && 1 - to.nr > maxSkip) {
+        return 0;
+      }
+      return wirePn + 1;
+    }
+
     /** The model's state change for a successful decryption. */
     private void apply(Party to, Msg m) {
       if (to.skipped.remove(List.of(m.chain, m.n))) {
@@ -467,7 +485,8 @@ class DoubleRatchetProperties {
       }
       if (!(to.hasRecvChain && m.chain == to.recvChain)) {
         if (to.hasRecvChain) {
-          for (int n = to.nr; n < m.pn; n++) {
+          long end = previousChainEnd(to, m);
+          for (int n = to.nr; n < end; n++) {
             to.skipped.add(List.of(to.recvChain, n));
           }
         }
