@@ -259,9 +259,7 @@ class ArchitectureTest {
     Map<String, Set<String>> modulesOf = new TreeMap<>();
     for (JavaClass c : production) {
       String location = c.getSource().map(s -> s.getUri().toString()).orElse("?");
-      int target = location.indexOf("/target/");
-      String module = target < 0 ? location : location.substring(0, target);
-      modulesOf.computeIfAbsent(packageOf(c), k -> new TreeSet<>()).add(module);
+      modulesOf.computeIfAbsent(packageOf(c), k -> new TreeSet<>()).add(moduleOf(location));
     }
     modulesOf.values().removeIf(m -> m.size() == 1);
     modulesOf.keySet().removeAll(PENDING_SPLIT);
@@ -292,6 +290,25 @@ class ArchitectureTest {
                     r.evaluate(new ClassFileImporter().importClasses(PublicUser.class))
                         .hasViolation());
     assertTrue(clean, "a class using only public API passes the same rule");
+    // A package whose classes come from two modules' outputs counts as split.
+    assertTrue(
+        !moduleOf("jar:file:/w/bench/target/bench.jar!/io/agentwire/nativeaccel/A.class")
+            .equals(
+                moduleOf("file:/w/native-accel/target/classes/io/agentwire/nativeaccel/B.class")),
+        "classes of two modules are told apart");
+    assertEquals(
+        moduleOf("file:/w/native-accel/target/classes/io/agentwire/nativeaccel/A.class"),
+        moduleOf("file:/w/native-accel/target/classes/io/agentwire/nativeaccel/B.class"),
+        "classes of one module are not");
+  }
+
+  /** The jar or class folder a class was loaded from: the module that built it. */
+  private static String moduleOf(String location) {
+    if (location.startsWith("jar:")) {
+      return location.substring(0, location.indexOf("!/"));
+    }
+    int classes = location.indexOf("/classes/");
+    return classes < 0 ? location : location.substring(0, classes);
   }
 
   /** The package, with JMH's generated subpackage counted as the benchmark's own. */
