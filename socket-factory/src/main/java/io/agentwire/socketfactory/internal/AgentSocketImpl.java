@@ -2,7 +2,6 @@ package io.agentwire.socketfactory.internal;
 
 import io.agentwire.socketfactory.AgentSocketConfig;
 import io.agentwire.socketfactory.internal.protocol.ConnectionCore;
-import io.agentwire.socketfactory.internal.protocol.Suites;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -764,12 +763,12 @@ public final class AgentSocketImpl extends SSLSocket {
 
   @Override
   public String[] getSupportedCipherSuites() {
-    return Suites.supported(config);
+    return parameters.supportedSuites();
   }
 
   @Override
   public String[] getEnabledCipherSuites() {
-    return parameters.suites().toArray(new String[0]);
+    return parameters.enabledSuites();
   }
 
   @Override
@@ -784,7 +783,7 @@ public final class AgentSocketImpl extends SSLSocket {
 
   @Override
   public String[] getEnabledProtocols() {
-    return new String[] {parameters.protocol()};
+    return parameters.enabledProtocols();
   }
 
   @Override
