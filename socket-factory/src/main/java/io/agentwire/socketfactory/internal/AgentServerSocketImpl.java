@@ -1,7 +1,6 @@
 package io.agentwire.socketfactory.internal;
 
 import io.agentwire.socketfactory.AgentSocketConfig;
-import io.agentwire.socketfactory.internal.protocol.Suites;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -46,7 +45,7 @@ public final class AgentServerSocketImpl extends SSLServerSocket {
 
   @Override
   public String[] getEnabledCipherSuites() {
-    return parameters.suites().toArray(new String[0]);
+    return parameters.enabledSuites();
   }
 
   @Override
@@ -56,7 +55,7 @@ public final class AgentServerSocketImpl extends SSLServerSocket {
 
   @Override
   public String[] getSupportedCipherSuites() {
-    return Suites.supported(config);
+    return parameters.supportedSuites();
   }
 
   @Override
@@ -66,7 +65,7 @@ public final class AgentServerSocketImpl extends SSLServerSocket {
 
   @Override
   public String[] getEnabledProtocols() {
-    return new String[] {parameters.protocol()};
+    return parameters.enabledProtocols();
   }
 
   @Override

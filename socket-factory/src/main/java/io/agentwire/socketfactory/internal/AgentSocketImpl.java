@@ -6,20 +6,16 @@ import io.agentwire.socketfactory.AgentSocketConfig;
 import io.agentwire.socketfactory.FailureReason;
 import io.agentwire.socketfactory.internal.protocol.ConnectionCore;
 import io.agentwire.socketfactory.internal.protocol.ConnectionSettings;
-import io.agentwire.socketfactory.internal.protocol.Suites;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
-import java.net.SocketOption;
 import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -27,7 +23,6 @@ import javax.net.ssl.HandshakeCompletedEvent;
 import javax.net.ssl.HandshakeCompletedListener;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
@@ -40,8 +35,11 @@ import javax.net.ssl.SSLSocket;
  * #close()} from any thread unblocks both. Three locks: the handshake lock (taken first), the read
  * lock, then the write lock; a reader that must answer the peer (a DH step) only ever tries the
  * write lock, so a writer blocked on a full TCP window never stalls the reader.
+ *
+ * <p>What AgentWire leaves alone (addresses, socket options, the JSSE settings) is forwarded by
+ * {@link ForwardingSslSocket}; this class holds the connection's own behaviour.
  */
-public final class AgentSocketImpl extends SSLSocket {
+public final class AgentSocketImpl extends ForwardingSslSocket {
 
   public static final String DEFAULT_IDENTIFICATION = "HTTPS";
   private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -74,7 +72,6 @@ public final class AgentSocketImpl extends SSLSocket {
   private OutputStream rawOut;
 
   private final SocketParameters parameters;
-  private volatile boolean enableSessionCreation = true;
 
   /**
    * @param delegate the TCP socket to run over, connected or not
@@ -773,36 +770,6 @@ public final class AgentSocketImpl extends SSLSocket {
   }
 
   @Override
-  public String[] getSupportedCipherSuites() {
-    return Suites.supported(config);
-  }
-
-  @Override
-  public String[] getEnabledCipherSuites() {
-    return parameters.suites().toArray(new String[0]);
-  }
-
-  @Override
-  public void setEnabledCipherSuites(String[] suites) {
-    parameters.setSuites(suites);
-  }
-
-  @Override
-  public String[] getSupportedProtocols() {
-    return SocketParameters.supportedProtocols();
-  }
-
-  @Override
-  public String[] getEnabledProtocols() {
-    return new String[] {parameters.protocol()};
-  }
-
-  @Override
-  public void setEnabledProtocols(String[] protocols) {
-    parameters.setProtocols(protocols);
-  }
-
-  @Override
   public void addHandshakeCompletedListener(HandshakeCompletedListener listener) {
     listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
   }
@@ -830,47 +797,18 @@ public final class AgentSocketImpl extends SSLSocket {
     return clientMode;
   }
 
-  @Override
-  public void setNeedClientAuth(boolean need) {
-    parameters.setNeedClientAuth(need);
-  }
-
-  @Override
-  public boolean getNeedClientAuth() {
-    return parameters.needClientAuth();
-  }
-
-  @Override
-  public void setWantClientAuth(boolean want) {
-    parameters.setWantClientAuth(want);
-  }
-
-  @Override
-  public boolean getWantClientAuth() {
-    return parameters.wantClientAuth();
-  }
-
-  @Override
-  public void setEnableSessionCreation(boolean flag) {
-    enableSessionCreation = flag;
-  }
-
-  @Override
-  public boolean getEnableSessionCreation() {
-    return enableSessionCreation;
-  }
-
-  @Override
-  public SSLParameters getSSLParameters() {
-    return parameters.get();
-  }
-
-  @Override
-  public void setSSLParameters(SSLParameters p) {
-    parameters.set(p);
-  }
-
   // ------------------------------------------------------------------ plain Socket surface
+  // The rest, which AgentWire does not change, ForwardingSslSocket passes to the TCP socket.
+
+  @Override
+  Socket delegate() {
+    return delegate;
+  }
+
+  @Override
+  SocketParameters parameters() {
+    return parameters;
+  }
 
   @Override
   public void connect(SocketAddress endpoint) throws IOException {
@@ -892,73 +830,8 @@ public final class AgentSocketImpl extends SSLSocket {
   }
 
   @Override
-  public void bind(SocketAddress bindpoint) throws IOException {
-    delegate.bind(bindpoint);
-  }
-
-  @Override
-  public InetAddress getInetAddress() {
-    return delegate.getInetAddress();
-  }
-
-  @Override
-  public InetAddress getLocalAddress() {
-    return delegate.getLocalAddress();
-  }
-
-  @Override
-  public int getPort() {
-    return delegate.getPort();
-  }
-
-  @Override
-  public int getLocalPort() {
-    return delegate.getLocalPort();
-  }
-
-  @Override
-  public SocketAddress getRemoteSocketAddress() {
-    return delegate.getRemoteSocketAddress();
-  }
-
-  @Override
-  public SocketAddress getLocalSocketAddress() {
-    return delegate.getLocalSocketAddress();
-  }
-
-  @Override
   public SocketChannel getChannel() {
     return null;
-  }
-
-  @Override
-  public boolean isConnected() {
-    return delegate.isConnected();
-  }
-
-  @Override
-  public boolean isBound() {
-    return delegate.isBound();
-  }
-
-  @Override
-  public void setTcpNoDelay(boolean on) throws SocketException {
-    delegate.setTcpNoDelay(on);
-  }
-
-  @Override
-  public boolean getTcpNoDelay() throws SocketException {
-    return delegate.getTcpNoDelay();
-  }
-
-  @Override
-  public void setSoLinger(boolean on, int linger) throws SocketException {
-    delegate.setSoLinger(on, linger);
-  }
-
-  @Override
-  public int getSoLinger() throws SocketException {
-    return delegate.getSoLinger();
   }
 
   @Override
@@ -992,77 +865,6 @@ public final class AgentSocketImpl extends SSLSocket {
   @Override
   public int getSoTimeout() {
     return soTimeout;
-  }
-
-  @Override
-  public void setSendBufferSize(int size) throws SocketException {
-    delegate.setSendBufferSize(size);
-  }
-
-  @Override
-  public int getSendBufferSize() throws SocketException {
-    return delegate.getSendBufferSize();
-  }
-
-  @Override
-  public void setReceiveBufferSize(int size) throws SocketException {
-    delegate.setReceiveBufferSize(size);
-  }
-
-  @Override
-  public int getReceiveBufferSize() throws SocketException {
-    return delegate.getReceiveBufferSize();
-  }
-
-  @Override
-  public void setKeepAlive(boolean on) throws SocketException {
-    delegate.setKeepAlive(on);
-  }
-
-  @Override
-  public boolean getKeepAlive() throws SocketException {
-    return delegate.getKeepAlive();
-  }
-
-  @Override
-  public void setTrafficClass(int tc) throws SocketException {
-    delegate.setTrafficClass(tc);
-  }
-
-  @Override
-  public int getTrafficClass() throws SocketException {
-    return delegate.getTrafficClass();
-  }
-
-  @Override
-  public void setReuseAddress(boolean on) throws SocketException {
-    delegate.setReuseAddress(on);
-  }
-
-  @Override
-  public boolean getReuseAddress() throws SocketException {
-    return delegate.getReuseAddress();
-  }
-
-  @Override
-  public void setPerformancePreferences(int connectionTime, int latency, int bandwidth) {
-    delegate.setPerformancePreferences(connectionTime, latency, bandwidth);
-  }
-
-  @Override
-  public <T> Socket setOption(SocketOption<T> name, T value) throws IOException {
-    delegate.setOption(name, value);
-    return this;
-  }
-
-  @Override
-  public <T> T getOption(SocketOption<T> name) throws IOException {
-    return delegate.getOption(name);
-  }
-
-  @Override
-  public Set<SocketOption<?>> supportedOptions() {
-    return delegate.supportedOptions();
   }
 
   @Override

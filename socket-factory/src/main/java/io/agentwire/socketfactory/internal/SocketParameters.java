@@ -51,6 +51,21 @@ final class SocketParameters {
     return new String[] {AgentSessionImpl.PROTOCOL, AgentSessionImpl.RAW_PROTOCOL};
   }
 
+  /** {@code getEnabledProtocols()}: the one protocol this configuration speaks. */
+  String[] enabledProtocols() {
+    return new String[] {protocol()};
+  }
+
+  /** {@code getSupportedCipherSuites()}: every suite this configuration could enable. */
+  String[] supportedSuites() {
+    return Suites.supported(config);
+  }
+
+  /** {@code getEnabledCipherSuites()}: the enabled suites, in order of preference. */
+  String[] enabledSuites() {
+    return suites().toArray(new String[0]);
+  }
+
   synchronized List<String> suites() {
     return suites;
   }
