@@ -26,6 +26,10 @@ import java.util.Optional;
  * The HandshakeState of Noise revision 34, section 5.3, with the psk (section 9) and fallback
  * (section 10.2) modifiers. I/O-free: bytes in, bytes out. Reading is transactional: a message that
  * fails leaves the state as it was. Not thread-safe.
+ *
+ * <p>Over 700 lines because section 5.3 is one object: WriteMessage, ReadMessage and Split share
+ * the token loop, the transactional copy and the fallback re-initialisation, and splitting them
+ * would scatter one algorithm the spec presents in one place.
  */
 public final class HandshakeState extends NoiseHandshakeSpi {
 

@@ -28,6 +28,10 @@ import java.util.Set;
  * implementation serves every {@link RatchetProfile}. Decryption works on tentative copies of the
  * changing fields and commits them only after the message authenticates, so a forged, replayed or
  * truncated message leaves the state untouched. Not thread-safe.
+ *
+ * <p>Over 700 lines because the tentative-copy discipline spans the whole receive path (skipped
+ * keys, both header-key generations, the DH step) and the serialized fields: kept in one class, one
+ * reader can check that no path commits before authentication.
  */
 public final class RatchetState implements RatchetSession {
 
