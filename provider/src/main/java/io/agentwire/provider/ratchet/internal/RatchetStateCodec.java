@@ -9,10 +9,10 @@ import io.agentwire.provider.ratchet.internal.RatchetState.ByteKey;
 import io.agentwire.provider.ratchet.internal.RatchetState.Fields;
 import io.agentwire.provider.ratchet.internal.RatchetState.SkipKey;
 import io.agentwire.provider.shared.internal.Encodings;
+import io.agentwire.provider.shared.internal.Sha256Trailer;
 import io.agentwire.provider.shared.internal.WipeableOutput;
 import io.agentwire.provider.signal.internal.SignalV3RatchetProfile;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,7 +28,7 @@ public final class RatchetStateCodec {
   static final byte[] MAGIC = {'A', 'W', 'D', 'R'};
   static final int VERSION = 1;
   private static final int KEY = RatchetState.KEY;
-  private static final int CHECKSUM = 32;
+  private static final int CHECKSUM = Sha256Trailer.LENGTH;
   private static final int MAX_ASSOCIATED_DATA = 1 << 16;
 
   private static final int INITIATOR = 1;
@@ -85,10 +85,7 @@ public final class RatchetStateCodec {
       out.u32(e.getKey().n());
       out.writeBytes(e.getValue());
     }
-    byte[] blob = out.toByteArrayAndWipe(CHECKSUM);
-    System.arraycopy(
-        sha256(blob, blob.length - CHECKSUM), 0, blob, blob.length - CHECKSUM, CHECKSUM);
-    return blob;
+    return Sha256Trailer.fill(out.toByteArrayAndWipe(CHECKSUM));
   }
 
   static RatchetState decode(RatchetProfile expected, byte[] blob) throws RatchetException {
@@ -96,8 +93,7 @@ public final class RatchetStateCodec {
       throw corrupt("it is too short (" + blob.length + " bytes)");
     }
     int bodyLength = blob.length - CHECKSUM;
-    if (!MessageDigest.isEqual(
-        sha256(blob, bodyLength), Arrays.copyOfRange(blob, bodyLength, blob.length))) {
+    if (!Sha256Trailer.matches(blob)) {
       throw corrupt("its checksum does not match (altered or truncated)");
     }
     Input in = new Input(blob, bodyLength);
@@ -239,17 +235,6 @@ public final class RatchetStateCodec {
 
     boolean atEnd() {
       return position == end;
-    }
-  }
-
-  /** SHA-256 of {@code data[0..length)}, the trailer of every serialized ratchet object. */
-  public static byte[] sha256(byte[] data, int length) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(data, 0, length);
-      return md.digest();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JDK", e);
     }
   }
 

@@ -4,17 +4,18 @@ import io.agentwire.provider.backend.DhFunction;
 import io.agentwire.provider.backend.Primitive;
 import io.agentwire.provider.backend.internal.Backends;
 import io.agentwire.provider.ratchet.DoubleRatchet;
-import io.agentwire.provider.ratchet.RatchetException;
-import io.agentwire.provider.ratchet.RatchetException.Reason;
 import io.agentwire.provider.ratchet.RatchetSession;
-import io.agentwire.provider.ratchet.internal.RatchetStateCodec;
+import io.agentwire.provider.shared.internal.DecodingException;
 import io.agentwire.provider.shared.internal.Encodings;
 import io.agentwire.provider.shared.internal.Hmac;
+import io.agentwire.provider.shared.internal.Sha256Trailer;
 import io.agentwire.provider.shared.internal.WipeableOutput;
 import io.agentwire.provider.signal.internal.Protobuf;
 import io.agentwire.provider.signal.internal.SignalV3RatchetProfile;
 import io.agentwire.provider.x3dh.PrekeyBundle;
 import io.agentwire.provider.x3dh.X3dh;
+import io.agentwire.provider.x3dh.X3dhException;
+import io.agentwire.provider.x3dh.X3dhException.Reason;
 import io.agentwire.provider.x3dh.X3dhSpi;
 import io.agentwire.provider.xec.internal.XEdDsa;
 import io.agentwire.provider.xec.internal.XecKeys;
@@ -87,12 +88,12 @@ public final class X3dhEngine extends X3dhSpi {
       byte[] ikB = XecKeys.rawPublic(bundle.identityKey(), Primitive.X25519);
       if (expectedIdentity != null
           && !MessageDigest.isEqual(XecKeys.rawPublic(expectedIdentity, Primitive.X25519), ikB)) {
-        throw new RatchetException(
+        throw new X3dhException(
             Reason.WRONG_IDENTITY, "the bundle's identity key is not the expected one");
       }
       byte[] spkB = XecKeys.rawPublic(bundle.signedPrekey(), Primitive.X25519);
       if (!XEdDsa.verify(ikB, Encodings.encodeKey(spkB), bundle.signature())) {
-        throw new RatchetException(
+        throw new X3dhException(
             Reason.BAD_SIGNATURE,
             "the signed prekey's signature does not verify under the bundle's identity key");
       }
@@ -191,9 +192,7 @@ public final class X3dhEngine extends X3dhSpi {
       out.writeBytes(sessionBlob);
       Arrays.fill(sessionBlob, (byte) 0);
       byte[] blob = out.toByteArrayAndWipe(32);
-      System.arraycopy(
-          RatchetStateCodec.sha256(blob, blob.length - 32), 0, blob, blob.length - 32, 32);
-      return blob;
+      return Sha256Trailer.fill(blob);
     }
 
     @Override
@@ -243,10 +242,16 @@ public final class X3dhEngine extends X3dhSpi {
   }
 
   @Override
-  protected X3dh.InitialMessage engineParseInitialMessage(byte[] m) throws RatchetException {
-    if (signalV3) {
-      return parseSignalV3(m);
+  protected X3dh.InitialMessage engineParseInitialMessage(byte[] m) throws X3dhException {
+    try {
+      return signalV3 ? parseSignalV3(m) : parseDefault(m);
+    } catch (DecodingException e) {
+      throw malformed(e.getMessage());
     }
+  }
+
+  private static X3dh.InitialMessage parseDefault(byte[] m)
+      throws X3dhException, DecodingException {
     if (m.length < 72 || m[0] != 1) {
       throw malformed("not an initial message of profile " + X3dh.DEFAULT_PROFILE);
     }
@@ -273,9 +278,10 @@ public final class X3dhEngine extends X3dhSpi {
         Arrays.copyOfRange(m, header, m.length));
   }
 
-  private static X3dh.InitialMessage parseSignalV3(byte[] m) throws RatchetException {
+  private static X3dh.InitialMessage parseSignalV3(byte[] m)
+      throws X3dhException, DecodingException {
     if (m.length < 1 || (m[0] & 0xff) != SignalV3RatchetProfile.VERSION_BYTE) {
-      throw new RatchetException(Reason.UNSUPPORTED_VERSION, "not a version-3 PreKeySignalMessage");
+      throw new X3dhException(Reason.UNSUPPORTED_VERSION, "not a version-3 PreKeySignalMessage");
     }
     Protobuf.Reader r = new Protobuf.Reader(m, 1, m.length - 1);
     OptionalInt opkId = OptionalInt.empty();
@@ -326,9 +332,7 @@ public final class X3dhEngine extends X3dhSpi {
       throw corrupt("initiator", "it is too short");
     }
     int bodyLength = blob.length - 32;
-    if (!MessageDigest.isEqual(
-        RatchetStateCodec.sha256(blob, bodyLength),
-        Arrays.copyOfRange(blob, bodyLength, blob.length))) {
+    if (!Sha256Trailer.matches(blob)) {
       throw corrupt("initiator", "its checksum does not match (altered or truncated)");
     }
     java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(blob, 0, bodyLength);
@@ -340,7 +344,7 @@ public final class X3dhEngine extends X3dhSpi {
     int version = in.get() & 0xff;
     int profile = in.get() & 0xff;
     if (version != 1 || profile != (signalV3 ? 2 : 1)) {
-      throw new RatchetException(
+      throw new X3dhException(
           Reason.UNSUPPORTED_VERSION,
           "the initiator is of format version "
               + version
@@ -384,9 +388,7 @@ public final class X3dhEngine extends X3dhSpi {
       throw corrupt("it is too short");
     }
     int bodyLength = blob.length - 32;
-    if (!MessageDigest.isEqual(
-        RatchetStateCodec.sha256(blob, bodyLength),
-        Arrays.copyOfRange(blob, bodyLength, blob.length))) {
+    if (!Sha256Trailer.matches(blob)) {
       throw corrupt("its checksum does not match (altered or truncated)");
     }
     java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(blob, 0, bodyLength);
@@ -399,7 +401,7 @@ public final class X3dhEngine extends X3dhSpi {
       int version = in.get() & 0xff;
       int profile = in.get() & 0xff;
       if (version != RESPONDER_VERSION || profile != (signalV3 ? 2 : 1)) {
-        throw new RatchetException(
+        throw new X3dhException(
             Reason.UNSUPPORTED_VERSION,
             "the responder is of format version "
                 + version
@@ -415,7 +417,7 @@ public final class X3dhEngine extends X3dhSpi {
         checkPair(priv, pub);
         readPrekeys(in, r);
         return r;
-      } catch (RatchetException | RuntimeException e) {
+      } catch (X3dhException | RuntimeException e) {
         r.destroy();
         throw e;
       }
@@ -424,7 +426,7 @@ public final class X3dhEngine extends X3dhSpi {
     }
   }
 
-  private void readPrekeys(java.nio.ByteBuffer in, Responder r) throws RatchetException {
+  private void readPrekeys(java.nio.ByteBuffer in, Responder r) throws X3dhException {
     r.nextSignedId = in.getInt();
     r.nextOneTimeId = in.getInt();
     int signed = in.get() & 0xff;
@@ -479,7 +481,7 @@ public final class X3dhEngine extends X3dhSpi {
     return k;
   }
 
-  private void checkPair(byte[] priv, byte[] pub) throws RatchetException {
+  private void checkPair(byte[] priv, byte[] pub) throws X3dhException {
     byte[] derived = new byte[KEY];
     dh.publicKey(priv, derived);
     if (!MessageDigest.isEqual(derived, pub)) {
@@ -494,12 +496,12 @@ public final class X3dhEngine extends X3dhSpi {
     out.write(v);
   }
 
-  private static RatchetException corrupt(String why) {
+  private static X3dhException corrupt(String why) {
     return corrupt("responder", why);
   }
 
-  private static RatchetException corrupt(String what, String why) {
-    return new RatchetException(
+  private static X3dhException corrupt(String what, String why) {
+    return new X3dhException(
         Reason.CORRUPT_STATE, "the serialized X3DH " + what + " is corrupt: " + why);
   }
 
@@ -632,7 +634,7 @@ public final class X3dhEngine extends X3dhSpi {
         }
       }
       if (spk == null) {
-        throw new RatchetException(
+        throw new X3dhException(
             Reason.UNKNOWN_PREKEY,
             "signed prekey "
                 + Integer.toUnsignedString(m.signedPrekeyId())
@@ -645,12 +647,12 @@ public final class X3dhEngine extends X3dhSpi {
         // Ids are handed out in sequence and never again, so a missing id below the next one
         // was consumed.
         if (opk == null && Integer.compareUnsigned(id, nextOneTimeId) < 0 && id != 0) {
-          throw new RatchetException(
+          throw new X3dhException(
               Reason.PREKEY_REUSED,
               "one-time prekey " + Integer.toUnsignedString(id) + " was already used");
         }
         if (opk == null) {
-          throw new RatchetException(
+          throw new X3dhException(
               Reason.UNKNOWN_PREKEY,
               "one-time prekey " + Integer.toUnsignedString(id) + " is unknown");
         }
@@ -724,9 +726,7 @@ public final class X3dhEngine extends X3dhSpi {
         out.write(published.contains(p.id()) ? 1 : 0);
       }
       byte[] blob = out.toByteArrayAndWipe(32);
-      System.arraycopy(
-          RatchetStateCodec.sha256(blob, blob.length - 32), 0, blob, blob.length - 32, 32);
-      return blob;
+      return Sha256Trailer.fill(blob);
     }
 
     private void checkLive() {
@@ -796,12 +796,12 @@ public final class X3dhEngine extends X3dhSpi {
       java.util.Objects.requireNonNull(initialMessage, "initialMessage");
       X3dh.InitialMessage m = engineParseInitialMessage(initialMessage);
       if (!MessageDigest.isEqual(XecKeys.rawPublic(m.ephemeralKey(), Primitive.X25519), baseKey)) {
-        throw new RatchetException(
+        throw new X3dhException(
             Reason.UNKNOWN_PREKEY,
             "the initial message belongs to another session (its base key differs)");
       }
       if (!MessageDigest.isEqual(XecKeys.rawPublic(m.identityKey(), Primitive.X25519), identity)) {
-        throw new RatchetException(
+        throw new X3dhException(
             Reason.WRONG_IDENTITY, "the initial message names another initiator identity");
       }
       return session.decrypt(m.ratchetMessage());
@@ -828,7 +828,7 @@ public final class X3dhEngine extends X3dhSpi {
       byte[] pub3,
       byte[] priv4,
       byte[] pub4)
-      throws RatchetException {
+      throws X3dhException {
     int n = priv4 == null ? 3 : 4;
     byte[] km = new byte[KEY * (n + 1)];
     Arrays.fill(km, 0, KEY, (byte) 0xff);
@@ -840,7 +840,7 @@ public final class X3dhEngine extends X3dhSpi {
         try {
           dh.agree(pairs[2 * i], pairs[2 * i + 1], shared);
         } catch (InvalidKeyException e) {
-          throw new RatchetException(Reason.INVALID_KEY, "an X3DH public key is of small order", e);
+          throw new X3dhException(Reason.INVALID_KEY, "an X3DH public key is of small order", e);
         }
         System.arraycopy(shared, 0, km, KEY * (i + 1), KEY);
       }
@@ -872,7 +872,7 @@ public final class X3dhEngine extends X3dhSpi {
     return out;
   }
 
-  private static RatchetException malformed(String why) {
-    return new RatchetException(Reason.MALFORMED, why);
+  private static X3dhException malformed(String why) {
+    return new X3dhException(Reason.MALFORMED, why);
   }
 }
