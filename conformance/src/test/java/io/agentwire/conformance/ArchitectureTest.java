@@ -143,7 +143,7 @@ class ArchitectureTest {
           P + ".noise.internal",
           List.of(P + ".xec.internal"),
           P + ".ratchet.internal",
-          List.of(P + ".xec.internal", P + ".signal.internal"),
+          List.of(P + ".xec.internal"),
           P + ".x3dh.internal",
           List.of(P + ".xec.internal", P + ".signal.internal"),
           P + ".x3dh",

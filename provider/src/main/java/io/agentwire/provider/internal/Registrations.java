@@ -8,6 +8,8 @@ import io.agentwire.provider.noise.internal.HandshakeState;
 import io.agentwire.provider.noise.internal.NoiseNames;
 import io.agentwire.provider.ratchet.DoubleRatchet;
 import io.agentwire.provider.ratchet.internal.DoubleRatchetEngine;
+import io.agentwire.provider.ratchet.internal.RatchetProfiles;
+import io.agentwire.provider.signal.internal.SignalV3RatchetProfile;
 import io.agentwire.provider.x3dh.X3dh;
 import io.agentwire.provider.x3dh.internal.X3dhEngine;
 import io.agentwire.provider.xec.internal.XEdDsaSignatureSpi;
@@ -22,6 +24,10 @@ import java.util.function.Supplier;
 
 /** Builds the provider's services; each one constructs its SPI directly, without reflection. */
 public final class Registrations {
+
+  /** The ratchet's own profiles, and Signal v3's, which only the wiring may name to the ratchet. */
+  private static final RatchetProfiles RATCHET_PROFILES =
+      RatchetProfiles.builtIn().with(new SignalV3RatchetProfile());
 
   private Registrations() {}
 
@@ -118,21 +124,24 @@ public final class Registrations {
             DoubleRatchet.DEFAULT_PROFILE,
             List.of(),
             DoubleRatchetEngine.class,
-            () -> DoubleRatchetEngine.forProfile(DoubleRatchet.DEFAULT_PROFILE)),
+            () -> DoubleRatchetEngine.forProfile(RATCHET_PROFILES, DoubleRatchet.DEFAULT_PROFILE)),
         service(
             p,
             DoubleRatchet.SERVICE_TYPE,
             DoubleRatchet.HEADER_ENCRYPTED_PROFILE,
             List.of(),
             DoubleRatchetEngine.class,
-            () -> DoubleRatchetEngine.forProfile(DoubleRatchet.HEADER_ENCRYPTED_PROFILE)),
+            () ->
+                DoubleRatchetEngine.forProfile(
+                    RATCHET_PROFILES, DoubleRatchet.HEADER_ENCRYPTED_PROFILE)),
         service(
             p,
             DoubleRatchet.SERVICE_TYPE,
             DoubleRatchet.SIGNAL_V3_PROFILE,
             List.of(),
             DoubleRatchetEngine.class,
-            () -> DoubleRatchetEngine.forProfile(DoubleRatchet.SIGNAL_V3_PROFILE)),
+            () ->
+                DoubleRatchetEngine.forProfile(RATCHET_PROFILES, DoubleRatchet.SIGNAL_V3_PROFILE)),
         service(
             p, "Signature", "XEdDSA", List.of(), XEdDsaSignatureSpi.class, XEdDsaSignatureSpi::new),
         service(

@@ -11,7 +11,6 @@ import io.agentwire.provider.ratchet.internal.RatchetState.SkipKey;
 import io.agentwire.provider.shared.internal.Encodings;
 import io.agentwire.provider.shared.internal.Sha256Trailer;
 import io.agentwire.provider.shared.internal.WipeableOutput;
-import io.agentwire.provider.signal.internal.SignalV3RatchetProfile;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -88,7 +87,12 @@ public final class RatchetStateCodec {
     return Sha256Trailer.fill(out.toByteArrayAndWipe(CHECKSUM));
   }
 
-  static RatchetState decode(RatchetProfile expected, byte[] blob) throws RatchetException {
+  /**
+   * Decodes a session of profile {@code expected}; {@code profiles} names the profile of a session
+   * of another one in the exception.
+   */
+  static RatchetState decode(RatchetProfiles profiles, RatchetProfile expected, byte[] blob)
+      throws RatchetException {
     if (blob.length < MAGIC.length + 2 + CHECKSUM) {
       throw corrupt("it is too short (" + blob.length + " bytes)");
     }
@@ -107,7 +111,7 @@ public final class RatchetStateCodec {
           "serialized ratchet session of format version " + version + "; this engine reads 1");
     }
     int profileId = in.u8();
-    RatchetProfile profile = RatchetProfile.byId(profileId);
+    RatchetProfile profile = profiles.byId(profileId);
     if (profile != expected) {
       throw new RatchetException(
           Reason.UNSUPPORTED_VERSION,
@@ -182,9 +186,7 @@ public final class RatchetStateCodec {
     if (!in.atEnd()) {
       throw corrupt("it has trailing bytes");
     }
-    if (profile == RatchetProfile.byName(DoubleRatchet.SIGNAL_V3_PROFILE)) {
-      SignalV3RatchetProfile.checkAssociatedData(f.associatedData);
-    }
+    profile.checkAssociatedData(f.associatedData);
     return RatchetState.of(f);
   }
 

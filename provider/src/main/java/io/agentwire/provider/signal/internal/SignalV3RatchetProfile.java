@@ -86,8 +86,9 @@ public final class SignalV3RatchetProfile extends RatchetProfile {
     Arrays.fill(okm, (byte) 0);
   }
 
-  /** Checks the associated data: two 33-byte encoded identity keys. */
-  public static void checkAssociatedData(byte[] ad) throws RatchetException {
+  /** The associated data must be two 33-byte encoded identity keys: the MAC takes them apart. */
+  @Override
+  public void checkAssociatedData(byte[] ad) throws RatchetException {
     if (ad.length != 2 * IDENTITY_LENGTH
         || ad[0] != Encodings.DJB_TYPE
         || ad[IDENTITY_LENGTH] != Encodings.DJB_TYPE) {
