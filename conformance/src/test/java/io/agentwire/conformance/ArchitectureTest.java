@@ -145,7 +145,7 @@ class ArchitectureTest {
           P + ".ratchet.internal",
           List.of(P + ".xec.internal"),
           P + ".x3dh.internal",
-          List.of(P + ".xec.internal", P + ".signal.internal"),
+          List.of(P + ".xec.internal"),
           P + ".x3dh",
           List.of(P + ".xec.internal"),
           // bench's BackendBench in package nativeaccel: moves to bench, on public API.
