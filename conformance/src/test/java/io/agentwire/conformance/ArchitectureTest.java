@@ -139,14 +139,10 @@ class ArchitectureTest {
    */
   static final Map<String, List<String>> PENDING =
       Map.ofEntries(
-          // Encodings throws RatchetException: X3dhException and the xec codec take its place.
-          Map.entry(P + ".shared.internal", List.of(P + ".ratchet")),
           // Key conversions through xec.internal: the public xec codec takes their place.
           Map.entry(P + ".noise.internal", List.of(P + ".xec.internal")),
-          Map.entry(P + ".ratchet.internal", List.of(P + ".xec.internal", P + ".signal.internal")),
-          Map.entry(
-              P + ".x3dh.internal",
-              List.of(P + ".xec.internal", P + ".signal.internal", P + ".ratchet.internal")),
+          Map.entry(P + ".ratchet.internal", List.of(P + ".xec.internal")),
+          Map.entry(P + ".x3dh.internal", List.of(P + ".xec.internal")),
           Map.entry(P + ".x3dh", List.of(P + ".xec.internal")),
           // Suites and PatternNeeds: pattern facts from the provider's token table take their
           // place.

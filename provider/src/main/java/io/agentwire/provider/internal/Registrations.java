@@ -8,8 +8,13 @@ import io.agentwire.provider.noise.internal.HandshakeState;
 import io.agentwire.provider.noise.internal.NoiseNames;
 import io.agentwire.provider.ratchet.DoubleRatchet;
 import io.agentwire.provider.ratchet.internal.DoubleRatchetEngine;
+import io.agentwire.provider.ratchet.internal.RatchetProfiles;
+import io.agentwire.provider.signal.internal.SignalV3RatchetProfile;
+import io.agentwire.provider.signal.internal.SignalV3X3dhProfile;
 import io.agentwire.provider.x3dh.X3dh;
+import io.agentwire.provider.x3dh.internal.DefaultX3dhProfile;
 import io.agentwire.provider.x3dh.internal.X3dhEngine;
+import io.agentwire.provider.x3dh.internal.X3dhProfile;
 import io.agentwire.provider.xec.internal.XEdDsaSignatureSpi;
 import io.agentwire.provider.xec.internal.XecKeyAgreementSpi;
 import io.agentwire.provider.xec.internal.XecKeyFactorySpi;
@@ -22,6 +27,15 @@ import java.util.function.Supplier;
 
 /** Builds the provider's services; each one constructs its SPI directly, without reflection. */
 public final class Registrations {
+
+  /** The ratchet's own profiles, and Signal v3's, which only the wiring may name to the ratchet. */
+  private static final RatchetProfiles RATCHET_PROFILES =
+      RatchetProfiles.builtIn().with(new SignalV3RatchetProfile());
+
+  /** X3DH's own profile, and Signal v3's, which only the wiring may name to X3DH. */
+  private static final X3dhProfile DEFAULT_X3DH = new DefaultX3dhProfile();
+
+  private static final X3dhProfile SIGNAL_V3_X3DH = new SignalV3X3dhProfile();
 
   private Registrations() {}
 
@@ -118,21 +132,24 @@ public final class Registrations {
             DoubleRatchet.DEFAULT_PROFILE,
             List.of(),
             DoubleRatchetEngine.class,
-            () -> DoubleRatchetEngine.forProfile(DoubleRatchet.DEFAULT_PROFILE)),
+            () -> DoubleRatchetEngine.forProfile(RATCHET_PROFILES, DoubleRatchet.DEFAULT_PROFILE)),
         service(
             p,
             DoubleRatchet.SERVICE_TYPE,
             DoubleRatchet.HEADER_ENCRYPTED_PROFILE,
             List.of(),
             DoubleRatchetEngine.class,
-            () -> DoubleRatchetEngine.forProfile(DoubleRatchet.HEADER_ENCRYPTED_PROFILE)),
+            () ->
+                DoubleRatchetEngine.forProfile(
+                    RATCHET_PROFILES, DoubleRatchet.HEADER_ENCRYPTED_PROFILE)),
         service(
             p,
             DoubleRatchet.SERVICE_TYPE,
             DoubleRatchet.SIGNAL_V3_PROFILE,
             List.of(),
             DoubleRatchetEngine.class,
-            () -> DoubleRatchetEngine.forProfile(DoubleRatchet.SIGNAL_V3_PROFILE)),
+            () ->
+                DoubleRatchetEngine.forProfile(RATCHET_PROFILES, DoubleRatchet.SIGNAL_V3_PROFILE)),
         service(
             p, "Signature", "XEdDSA", List.of(), XEdDsaSignatureSpi.class, XEdDsaSignatureSpi::new),
         service(
@@ -141,14 +158,14 @@ public final class Registrations {
             X3dh.DEFAULT_PROFILE,
             List.of(),
             X3dhEngine.class,
-            () -> X3dhEngine.forProfile(X3dh.DEFAULT_PROFILE)),
+            () -> new X3dhEngine(DEFAULT_X3DH)),
         service(
             p,
             X3dh.SERVICE_TYPE,
             X3dh.SIGNAL_V3_PROFILE,
             List.of(),
             X3dhEngine.class,
-            () -> X3dhEngine.forProfile(X3dh.SIGNAL_V3_PROFILE)));
+            () -> new X3dhEngine(SIGNAL_V3_X3DH)));
   }
 
   /**

@@ -3,10 +3,14 @@ package io.agentwire.provider.ratchet;
 import java.security.GeneralSecurityException;
 
 /**
- * A ratchet or X3DH operation refused its input; {@link #reason()} says why in a form a program can
+ * A Double Ratchet operation refused its input; {@link #reason()} says why in a form a program can
  * act on. A message that fails authentication is reported as {@link
  * javax.crypto.AEADBadTagException} instead, as every JCA cipher does. The message never contains
- * key material.
+ * key material. X3DH reports its own failures (bundles, initial messages, prekeys) as {@link
+ * io.agentwire.provider.x3dh.X3dhException}; the ratchet message an initial message carries is
+ * still the ratchet's, and fails with this type.
+ *
+ * <p>Immutable, and so safe to share between threads.
  */
 public class RatchetException extends GeneralSecurityException {
 
@@ -14,7 +18,7 @@ public class RatchetException extends GeneralSecurityException {
 
   /** What was wrong. */
   public enum Reason {
-    /** The bytes are not a well-formed message, bundle or initial message of this profile. */
+    /** The bytes are not a well-formed message of this profile. */
     MALFORMED,
     /** The message was already decrypted (its key is gone) or is older than any key kept. */
     REPLAYED,
@@ -26,15 +30,7 @@ public class RatchetException extends GeneralSecurityException {
     CORRUPT_STATE,
     /** A serialized session or message uses a format version or profile this engine lacks. */
     UNSUPPORTED_VERSION,
-    /** A prekey bundle's signature does not verify under its identity key. */
-    BAD_SIGNATURE,
-    /** The peer's identity key is not the one expected. */
-    WRONG_IDENTITY,
-    /** The signed or one-time prekey named by an initial message is unknown here. */
-    UNKNOWN_PREKEY,
-    /** The one-time prekey named by an initial message was already consumed. */
-    PREKEY_REUSED,
-    /** A public key is malformed or of small order. */
+    /** A public key or the associated data is malformed, or a public key of small order. */
     INVALID_KEY
   }
 

@@ -1,7 +1,7 @@
 package io.agentwire.provider.x3dh;
 
 import io.agentwire.provider.backend.Primitive;
-import io.agentwire.provider.ratchet.RatchetException;
+import io.agentwire.provider.shared.internal.DecodingException;
 import io.agentwire.provider.shared.internal.Encodings;
 import io.agentwire.provider.xec.internal.XecKeys;
 import java.security.InvalidKeyException;
@@ -92,9 +92,9 @@ public final class PrekeyBundle {
   /**
    * Decodes the binary encoding above.
    *
-   * @throws RatchetException {@code MALFORMED} for a wrong length, version or key encoding
+   * @throws X3dhException {@code MALFORMED} for a wrong length, version or key encoding
    */
-  public static PrekeyBundle decode(byte[] encoded) throws RatchetException {
+  public static PrekeyBundle decode(byte[] encoded) throws X3dhException {
     Objects.requireNonNull(encoded, "encoded");
     if (encoded.length != LENGTH_WITHOUT_ONE_TIME && encoded.length != LENGTH_WITH_ONE_TIME) {
       throw malformed(
@@ -108,6 +108,15 @@ public final class PrekeyBundle {
     if (encoded[0] != VERSION) {
       throw malformed("unknown prekey bundle version " + (encoded[0] & 0xff));
     }
+    try {
+      return decodeFields(encoded);
+    } catch (DecodingException e) {
+      throw malformed(e.getMessage());
+    }
+  }
+
+  /** The fields of a bundle whose length and version are checked. */
+  private static PrekeyBundle decodeFields(byte[] encoded) throws X3dhException, DecodingException {
     int p = 1;
     byte[] ik = Encodings.decodeKey(encoded, p);
     p += KEY;
@@ -202,7 +211,7 @@ public final class PrekeyBundle {
     return XecKeys.rawPublic(key, Primitive.X25519);
   }
 
-  private static RatchetException malformed(String why) {
-    return new RatchetException(RatchetException.Reason.MALFORMED, why);
+  private static X3dhException malformed(String why) {
+    return new X3dhException(X3dhException.Reason.MALFORMED, why);
   }
 }

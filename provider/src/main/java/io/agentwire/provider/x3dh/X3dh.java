@@ -2,7 +2,6 @@ package io.agentwire.provider.x3dh;
 
 import io.agentwire.provider.internal.EngineLookup;
 import io.agentwire.provider.ratchet.DoubleRatchet;
-import io.agentwire.provider.ratchet.RatchetException;
 import io.agentwire.provider.ratchet.RatchetSession;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -45,6 +44,12 @@ import javax.security.auth.Destroyable;
  * initial message). Both sign prekeys with XEdDSA under the X25519 identity key (one key for DH and
  * signatures, as Signal does), over {@code Encode(SPK)} = 0x05 followed by the key; AD = {@code
  * Encode(IK_A) || Encode(IK_B)}. The initial message formats are in {@code docs/RATCHET.md}.
+ *
+ * <p>X3DH's own failures are {@link X3dhException}s, whose {@link X3dhException#reason() reason} a
+ * program can act on. The Double Ratchet's failures keep the ratchet's types when an X3DH call runs
+ * the ratchet (decrypting the ratchet message an initial message carries, restoring the session
+ * inside a serialized initiator): {@link javax.crypto.AEADBadTagException} for a message that does
+ * not authenticate, {@link io.agentwire.provider.ratchet.RatchetException} otherwise.
  *
  * <p>Thread-safe; {@link Responder} is too.
  */
@@ -119,9 +124,9 @@ public final class X3dh {
    * @param expectedIdentity the responder's identity key as the caller knows it, or null to accept
    *     the bundle's (then check {@link Initiated#responderIdentity()} yourself)
    * @param ratchet a Double Ratchet profile whose secret length matches this profile's
-   * @throws RatchetException {@code BAD_SIGNATURE} if the signed prekey's signature does not
-   *     verify, {@code WRONG_IDENTITY} if the bundle's identity is not {@code expectedIdentity},
-   *     {@code INVALID_KEY} for a key of small order
+   * @throws X3dhException {@code BAD_SIGNATURE} if the signed prekey's signature does not verify,
+   *     {@code WRONG_IDENTITY} if the bundle's identity is not {@code expectedIdentity}, {@code
+   *     INVALID_KEY} for a key of small order
    */
   public Initiated initiate(
       KeyPair identity, PrekeyBundle bundle, PublicKey expectedIdentity, DoubleRatchet ratchet)
@@ -146,8 +151,10 @@ public final class X3dh {
    * header it still puts on messages until the responder answers.
    *
    * @param ratchet the Double Ratchet profile the session runs
-   * @throws RatchetException {@code CORRUPT_STATE} or {@code UNSUPPORTED_VERSION}, as {@link
-   *     DoubleRatchet#restore} too
+   * @throws X3dhException {@code CORRUPT_STATE} if the bytes were altered or truncated, {@code
+   *     UNSUPPORTED_VERSION} for another format version or profile
+   * @throws io.agentwire.provider.ratchet.RatchetException as {@link DoubleRatchet#restore} throws
+   *     for the session inside an intact blob
    */
   public Initiated restoreInitiated(byte[] serialized, DoubleRatchet ratchet)
       throws GeneralSecurityException {
@@ -160,7 +167,7 @@ public final class X3dh {
    * Restores a responder from {@link Responder#serialize()}, so a restarted agent still accepts
    * initial messages made from the bundles it published.
    *
-   * @throws RatchetException {@code CORRUPT_STATE} if the bytes were altered or truncated, {@code
+   * @throws X3dhException {@code CORRUPT_STATE} if the bytes were altered or truncated, {@code
    *     UNSUPPORTED_VERSION} for another format version or profile
    */
   public Responder restoreResponder(byte[] serialized) throws GeneralSecurityException {
@@ -172,9 +179,10 @@ public final class X3dh {
    * Decodes an initial message without acting on it, for example to route it by its sender's
    * identity.
    *
-   * @throws RatchetException {@code MALFORMED} if it is not an initial message of this profile
+   * @throws X3dhException {@code MALFORMED} if it is not an initial message of this profile, {@code
+   *     UNSUPPORTED_VERSION} for another version of the {@value #SIGNAL_V3_PROFILE} format
    */
-  public InitialMessage parseInitialMessage(byte[] message) throws RatchetException {
+  public InitialMessage parseInitialMessage(byte[] message) throws X3dhException {
     Objects.requireNonNull(message, "message");
     return spi.engineParseInitialMessage(message);
   }
@@ -252,10 +260,12 @@ public final class X3dh {
      * responder's ratchet session and decrypts the ratchet message in it. The one-time prekey is
      * consumed (deleted) only when that decryption succeeds, so a forged message cannot use it up.
      *
-     * @throws RatchetException {@code UNKNOWN_PREKEY}, {@code PREKEY_REUSED} (a one-time prekey
-     *     already consumed), {@code MALFORMED}, {@code INVALID_KEY}
+     * @throws X3dhException {@code UNKNOWN_PREKEY}, {@code PREKEY_REUSED} (a one-time prekey
+     *     already consumed), {@code MALFORMED}, {@code UNSUPPORTED_VERSION}, {@code INVALID_KEY}
      * @throws javax.crypto.AEADBadTagException if the ratchet message does not decrypt, for example
      *     because the claimed identity key is not the sender's
+     * @throws io.agentwire.provider.ratchet.RatchetException if the ratchet message is refused
+     *     otherwise, as {@link RatchetSession#decrypt} throws
      */
     Accepted accept(byte[] initialMessage, DoubleRatchet ratchet) throws GeneralSecurityException;
 
@@ -291,9 +301,11 @@ public final class X3dh {
      * it hears back, and any of them may arrive after the one that was accepted. Use {@link
      * #session()} directly for messages without the X3DH header.
      *
-     * @throws RatchetException {@code UNKNOWN_PREKEY} if it carries another base key (another
-     *     session: give it to {@link Responder#accept}), {@code WRONG_IDENTITY} if it names another
-     *     initiator, or as {@link RatchetSession#decrypt} throws
+     * @throws X3dhException {@code UNKNOWN_PREKEY} if it carries another base key (another session:
+     *     give it to {@link Responder#accept}), {@code WRONG_IDENTITY} if it names another
+     *     initiator, {@code MALFORMED} if it is not an initial message of this profile
+     * @throws GeneralSecurityException as {@link RatchetSession#decrypt} throws for the ratchet
+     *     message it carries
      */
     byte[] decryptInitialMessage(byte[] initialMessage) throws GeneralSecurityException;
   }

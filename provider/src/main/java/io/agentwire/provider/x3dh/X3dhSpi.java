@@ -1,7 +1,6 @@
 package io.agentwire.provider.x3dh;
 
 import io.agentwire.provider.ratchet.DoubleRatchet;
-import io.agentwire.provider.ratchet.RatchetException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
@@ -31,5 +30,5 @@ public abstract class X3dhSpi {
       throws GeneralSecurityException;
 
   protected abstract X3dh.InitialMessage engineParseInitialMessage(byte[] message)
-      throws RatchetException;
+      throws X3dhException;
 }

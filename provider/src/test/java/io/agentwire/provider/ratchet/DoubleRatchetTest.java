@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentwire.provider.AgentWireProvider;
 import io.agentwire.provider.x3dh.X3dh;
+import io.agentwire.provider.x3dh.X3dhException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -200,8 +201,8 @@ class DoubleRatchetTest {
     assertEquals(RatchetException.Reason.MALFORMED, e.reason());
     X3dh x3dh = X3dh.getInstance(X3dh.SIGNAL_V3_PROFILE, PROVIDER);
     byte[] initial = HexFormat.of().parseHex("3322ffffffffffffffffff01aabbccdd");
-    e = assertThrows(RatchetException.class, () -> x3dh.parseInitialMessage(initial));
-    assertEquals(RatchetException.Reason.MALFORMED, e.reason());
+    X3dhException x = assertThrows(X3dhException.class, () -> x3dh.parseInitialMessage(initial));
+    assertEquals(X3dhException.Reason.MALFORMED, x.reason());
     // The session is unharmed.
     assertArrayEquals(text("still"), p.bob().decrypt(p.alice().encrypt(text("still"))));
   }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentwire.provider.AgentWireProvider;
 import io.agentwire.provider.ratchet.DoubleRatchet;
-import io.agentwire.provider.ratchet.RatchetException;
 import io.agentwire.provider.ratchet.RatchetSession;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -60,8 +59,8 @@ class X3dhTest {
     assertArrayEquals(text("and again"), accepted.decryptInitialMessage(second));
     byte[] other = x3dh.initiate(aliceId, bob.bundle(), null, dr).encrypt(text("other session"));
     assertEquals(
-        RatchetException.Reason.UNKNOWN_PREKEY,
-        assertThrows(RatchetException.class, () -> accepted.decryptInitialMessage(other)).reason());
+        X3dhException.Reason.UNKNOWN_PREKEY,
+        assertThrows(X3dhException.class, () -> accepted.decryptInitialMessage(other)).reason());
     assertArrayEquals(text("hi alice"), alice.decrypt(bobSession.encrypt(text("hi alice"))));
     byte[] plain = alice.encrypt(text("no header now"));
     assertArrayEquals(text("no header now"), bobSession.decrypt(plain));
@@ -84,9 +83,9 @@ class X3dhTest {
               sig,
               null,
               null);
-      RatchetException e =
-          assertThrows(RatchetException.class, () -> x3dh.initiate(x25519(), forged, null, dr));
-      assertEquals(RatchetException.Reason.BAD_SIGNATURE, e.reason());
+      X3dhException e =
+          assertThrows(X3dhException.class, () -> x3dh.initiate(x25519(), forged, null, dr));
+      assertEquals(X3dhException.Reason.BAD_SIGNATURE, e.reason());
     }
     // A genuine signature over another prekey does not transfer.
     PrekeyBundle swapped =
@@ -97,9 +96,9 @@ class X3dhTest {
             genuine.signature(),
             null,
             null);
-    RatchetException e =
-        assertThrows(RatchetException.class, () -> x3dh.initiate(x25519(), swapped, null, dr));
-    assertEquals(RatchetException.Reason.BAD_SIGNATURE, e.reason());
+    X3dhException e =
+        assertThrows(X3dhException.class, () -> x3dh.initiate(x25519(), swapped, null, dr));
+    assertEquals(X3dhException.Reason.BAD_SIGNATURE, e.reason());
   }
 
   @Test
@@ -113,10 +112,10 @@ class X3dhTest {
     byte[] first = x3dh.initiate(x25519(), bundle, null, dr).encrypt(text("one"));
     byte[] reuse = x3dh.initiate(x25519(), bundle, null, dr).encrypt(text("two"));
     bob.accept(first, dr);
-    RatchetException e = assertThrows(RatchetException.class, () -> bob.accept(reuse, dr));
-    assertEquals(RatchetException.Reason.PREKEY_REUSED, e.reason());
-    e = assertThrows(RatchetException.class, () -> bob.accept(first, dr));
-    assertEquals(RatchetException.Reason.PREKEY_REUSED, e.reason());
+    X3dhException e = assertThrows(X3dhException.class, () -> bob.accept(reuse, dr));
+    assertEquals(X3dhException.Reason.PREKEY_REUSED, e.reason());
+    e = assertThrows(X3dhException.class, () -> bob.accept(first, dr));
+    assertEquals(X3dhException.Reason.PREKEY_REUSED, e.reason());
     assertFalse(bob.bundle().oneTimePrekeyId().isPresent(), "no one-time prekeys left");
   }
 
@@ -129,11 +128,10 @@ class X3dhTest {
     bob.addOneTimePrekeys(1);
     PrekeyBundle bundle = bob.bundle();
     // The initiator expects someone else: a mallory bundle, or a pinned key that differs.
-    RatchetException e =
+    X3dhException e =
         assertThrows(
-            RatchetException.class,
-            () -> x3dh.initiate(x25519(), bundle, x25519().getPublic(), dr));
-    assertEquals(RatchetException.Reason.WRONG_IDENTITY, e.reason());
+            X3dhException.class, () -> x3dh.initiate(x25519(), bundle, x25519().getPublic(), dr));
+    assertEquals(X3dhException.Reason.WRONG_IDENTITY, e.reason());
 
     // An initial message claiming another identity does not decrypt, and spends nothing.
     KeyPair aliceId = x25519();
@@ -159,8 +157,8 @@ class X3dhTest {
       bob.rotateSignedPrekey();
     }
     byte[] late = x3dh.initiate(x25519(), old, null, dr).encrypt(text("too late"));
-    RatchetException e = assertThrows(RatchetException.class, () -> bob.accept(late, dr));
-    assertEquals(RatchetException.Reason.UNKNOWN_PREKEY, e.reason());
+    X3dhException e = assertThrows(X3dhException.class, () -> bob.accept(late, dr));
+    assertEquals(X3dhException.Reason.UNKNOWN_PREKEY, e.reason());
   }
 
   @Test
@@ -176,15 +174,15 @@ class X3dhTest {
       for (int cut = 0; cut < encoded.length; cut++) {
         byte[] truncated = java.util.Arrays.copyOf(encoded, cut);
         assertEquals(
-            RatchetException.Reason.MALFORMED,
-            assertThrows(RatchetException.class, () -> PrekeyBundle.decode(truncated)).reason());
+            X3dhException.Reason.MALFORMED,
+            assertThrows(X3dhException.class, () -> PrekeyBundle.decode(truncated)).reason());
       }
       byte[] badVersion = encoded.clone();
       badVersion[0] = 2;
-      assertThrows(RatchetException.class, () -> PrekeyBundle.decode(badVersion));
+      assertThrows(X3dhException.class, () -> PrekeyBundle.decode(badVersion));
       byte[] badKeyType = encoded.clone();
       badKeyType[1] = 6;
-      assertThrows(RatchetException.class, () -> PrekeyBundle.decode(badKeyType));
+      assertThrows(X3dhException.class, () -> PrekeyBundle.decode(badKeyType));
     }
     assertThrows(
         IllegalArgumentException.class,
@@ -217,19 +215,19 @@ class X3dhTest {
     assertEquals(1, restarted.unpublishedOneTimePrekeys());
     assertArrayEquals(text("two"), restarted.accept(m2, dr).plaintext());
     assertEquals(
-        RatchetException.Reason.PREKEY_REUSED,
-        assertThrows(RatchetException.class, () -> restarted.accept(m1, dr)).reason());
+        X3dhException.Reason.PREKEY_REUSED,
+        assertThrows(X3dhException.class, () -> restarted.accept(m1, dr)).reason());
     assertEquals(b1.signedPrekeyId(), restarted.bundle().signedPrekeyId());
 
     for (int i = 0; i < saved.length; i += 7) {
       byte[] corrupt = saved.clone();
       corrupt[i] ^= 1;
       assertEquals(
-          RatchetException.Reason.CORRUPT_STATE,
-          assertThrows(RatchetException.class, () -> x3dh.restoreResponder(corrupt)).reason());
+          X3dhException.Reason.CORRUPT_STATE,
+          assertThrows(X3dhException.class, () -> x3dh.restoreResponder(corrupt)).reason());
     }
     assertThrows(
-        RatchetException.class,
+        X3dhException.class,
         () -> X3dh.getInstance(X3dh.SIGNAL_V3_PROFILE, PROVIDER).restoreResponder(saved));
   }
 
@@ -244,8 +242,8 @@ class X3dhTest {
       byte[] twin = m.clone();
       twin[keyEnd] ^= (byte) 0x80;
       assertEquals(
-          RatchetException.Reason.MALFORMED,
-          assertThrows(RatchetException.class, () -> bob.accept(twin, dr)).reason());
+          X3dhException.Reason.MALFORMED,
+          assertThrows(X3dhException.class, () -> bob.accept(twin, dr)).reason());
     }
     assertArrayEquals(text("hi"), bob.accept(m, dr).plaintext());
     assertThrows(IllegalArgumentException.class, () -> bob.addOneTimePrekeys(Integer.MAX_VALUE));
@@ -276,7 +274,7 @@ class X3dhTest {
     for (int i = 0; i < saved.length; i += 5) {
       byte[] corrupt = saved.clone();
       corrupt[i] ^= 1;
-      assertThrows(RatchetException.class, () -> x3dh.restoreInitiated(corrupt, dr));
+      assertThrows(X3dhException.class, () -> x3dh.restoreInitiated(corrupt, dr));
     }
   }
 

@@ -4,7 +4,6 @@ import io.agentwire.provider.backend.Primitive;
 import io.agentwire.provider.backend.internal.Backends;
 import io.agentwire.provider.ratchet.DoubleRatchetSpi;
 import io.agentwire.provider.ratchet.RatchetSession;
-import io.agentwire.provider.signal.internal.SignalV3RatchetProfile;
 import io.agentwire.provider.xec.internal.XecKeys;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
@@ -13,13 +12,19 @@ import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.util.Arrays;
 
-/** The provider's {@link DoubleRatchetSpi}: one instance per profile, stateless otherwise. */
+/**
+ * The provider's {@link DoubleRatchetSpi}: one instance per profile, stateless otherwise, so
+ * thread-safe. It knows the provider's other profiles only to name a session of another one that it
+ * is asked to restore.
+ */
 public final class DoubleRatchetEngine extends DoubleRatchetSpi {
 
   private final RatchetProfile profile;
+  private final RatchetProfiles profiles;
 
-  DoubleRatchetEngine(RatchetProfile profile) {
+  DoubleRatchetEngine(RatchetProfile profile, RatchetProfiles profiles) {
     this.profile = profile;
+    this.profiles = profiles;
   }
 
   @Override
@@ -40,7 +45,7 @@ public final class DoubleRatchetEngine extends DoubleRatchetSpi {
       int maxSkip,
       int maxStoredKeys)
       throws GeneralSecurityException {
-    checkAssociatedData(associatedData);
+    profile.checkAssociatedData(associatedData);
     byte[] peer = XecKeys.rawPublic(responderRatchetKey, Primitive.X25519);
     return RatchetState.initiator(
         profile, sharedSecret, peer, associatedData, maxSkip, maxStoredKeys);
@@ -54,7 +59,7 @@ public final class DoubleRatchetEngine extends DoubleRatchetSpi {
       int maxSkip,
       int maxStoredKeys)
       throws GeneralSecurityException {
-    checkAssociatedData(associatedData);
+    profile.checkAssociatedData(associatedData);
     byte[] priv = XecKeys.rawPrivate(responderRatchetKeyPair.getPrivate(), Primitive.X25519);
     try {
       byte[] pub = XecKeys.rawPublic(responderRatchetKeyPair.getPublic(), Primitive.X25519);
@@ -72,18 +77,12 @@ public final class DoubleRatchetEngine extends DoubleRatchetSpi {
 
   @Override
   protected RatchetSession engineRestore(byte[] serialized) throws GeneralSecurityException {
-    return RatchetState.restore(profile, serialized);
+    return RatchetState.restore(profiles, profile, serialized);
   }
 
-  private void checkAssociatedData(byte[] associatedData) throws GeneralSecurityException {
-    if (profile instanceof SignalV3RatchetProfile) {
-      SignalV3RatchetProfile.checkAssociatedData(associatedData);
-    }
-  }
-
-  /** The engine for a profile name, or null. */
-  public static DoubleRatchetEngine forProfile(String name) {
-    RatchetProfile p = RatchetProfile.byName(name);
-    return p == null ? null : new DoubleRatchetEngine(p);
+  /** The engine for the profile of {@code profiles} named {@code name}, or null. */
+  public static DoubleRatchetEngine forProfile(RatchetProfiles profiles, String name) {
+    RatchetProfile p = profiles.byName(name);
+    return p == null ? null : new DoubleRatchetEngine(p, profiles);
   }
 }

@@ -5,7 +5,6 @@ import io.agentwire.provider.backend.Primitive;
 import io.agentwire.provider.backend.internal.Backends;
 import io.agentwire.provider.ratchet.RatchetException;
 import io.agentwire.provider.shared.internal.Hmac;
-import io.agentwire.provider.signal.internal.SignalV3RatchetProfile;
 import java.security.GeneralSecurityException;
 
 /**
@@ -85,6 +84,12 @@ public abstract class RatchetProfile {
     return pn;
   }
 
+  /**
+   * Refuses associated data this profile cannot use, when a session starts and when one is
+   * restored; every associated data is fine by default.
+   */
+  public void checkAssociatedData(byte[] associatedData) throws RatchetException {}
+
   /** Splits a message, checking its framing; the header stays encrypted where it is. */
   public abstract Parsed parse(byte[] message) throws RatchetException;
 
@@ -151,26 +156,4 @@ public abstract class RatchetProfile {
       hmac.destroy();
     }
   }
-
-  static RatchetProfile byName(String name) {
-    for (RatchetProfile p : ALL) {
-      if (p.name().equals(name)) {
-        return p;
-      }
-    }
-    return null;
-  }
-
-  static RatchetProfile byId(int id) {
-    for (RatchetProfile p : ALL) {
-      if (p.id() == id) {
-        return p;
-      }
-    }
-    return null;
-  }
-
-  static final RatchetProfile[] ALL = {
-    new ModernRatchetProfile(false), new ModernRatchetProfile(true), new SignalV3RatchetProfile()
-  };
 }

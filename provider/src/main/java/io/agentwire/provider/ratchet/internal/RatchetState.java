@@ -669,8 +669,9 @@ public final class RatchetState implements RatchetSession {
     return RatchetStateCodec.encode(this);
   }
 
-  static RatchetState restore(RatchetProfile expected, byte[] blob) throws RatchetException {
-    return RatchetStateCodec.decode(expected, blob);
+  static RatchetState restore(RatchetProfiles profiles, RatchetProfile expected, byte[] blob)
+      throws RatchetException {
+    return RatchetStateCodec.decode(profiles, expected, blob);
   }
 
   /** Field access for {@link RatchetStateCodec}, which lives beside this class. */

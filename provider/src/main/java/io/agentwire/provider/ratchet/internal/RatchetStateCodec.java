@@ -9,10 +9,9 @@ import io.agentwire.provider.ratchet.internal.RatchetState.ByteKey;
 import io.agentwire.provider.ratchet.internal.RatchetState.Fields;
 import io.agentwire.provider.ratchet.internal.RatchetState.SkipKey;
 import io.agentwire.provider.shared.internal.Encodings;
+import io.agentwire.provider.shared.internal.Sha256Trailer;
 import io.agentwire.provider.shared.internal.WipeableOutput;
-import io.agentwire.provider.signal.internal.SignalV3RatchetProfile;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,7 +27,7 @@ public final class RatchetStateCodec {
   static final byte[] MAGIC = {'A', 'W', 'D', 'R'};
   static final int VERSION = 1;
   private static final int KEY = RatchetState.KEY;
-  private static final int CHECKSUM = 32;
+  private static final int CHECKSUM = Sha256Trailer.LENGTH;
   private static final int MAX_ASSOCIATED_DATA = 1 << 16;
 
   private static final int INITIATOR = 1;
@@ -85,19 +84,20 @@ public final class RatchetStateCodec {
       out.u32(e.getKey().n());
       out.writeBytes(e.getValue());
     }
-    byte[] blob = out.toByteArrayAndWipe(CHECKSUM);
-    System.arraycopy(
-        sha256(blob, blob.length - CHECKSUM), 0, blob, blob.length - CHECKSUM, CHECKSUM);
-    return blob;
+    return Sha256Trailer.fill(out.toByteArrayAndWipe(CHECKSUM));
   }
 
-  static RatchetState decode(RatchetProfile expected, byte[] blob) throws RatchetException {
+  /**
+   * Decodes a session of profile {@code expected}; {@code profiles} names the profile of a session
+   * of another one in the exception.
+   */
+  static RatchetState decode(RatchetProfiles profiles, RatchetProfile expected, byte[] blob)
+      throws RatchetException {
     if (blob.length < MAGIC.length + 2 + CHECKSUM) {
       throw corrupt("it is too short (" + blob.length + " bytes)");
     }
     int bodyLength = blob.length - CHECKSUM;
-    if (!MessageDigest.isEqual(
-        sha256(blob, bodyLength), Arrays.copyOfRange(blob, bodyLength, blob.length))) {
+    if (!Sha256Trailer.matches(blob)) {
       throw corrupt("its checksum does not match (altered or truncated)");
     }
     Input in = new Input(blob, bodyLength);
@@ -111,7 +111,7 @@ public final class RatchetStateCodec {
           "serialized ratchet session of format version " + version + "; this engine reads 1");
     }
     int profileId = in.u8();
-    RatchetProfile profile = RatchetProfile.byId(profileId);
+    RatchetProfile profile = profiles.byId(profileId);
     if (profile != expected) {
       throw new RatchetException(
           Reason.UNSUPPORTED_VERSION,
@@ -186,9 +186,7 @@ public final class RatchetStateCodec {
     if (!in.atEnd()) {
       throw corrupt("it has trailing bytes");
     }
-    if (profile == RatchetProfile.byName(DoubleRatchet.SIGNAL_V3_PROFILE)) {
-      SignalV3RatchetProfile.checkAssociatedData(f.associatedData);
-    }
+    profile.checkAssociatedData(f.associatedData);
     return RatchetState.of(f);
   }
 
@@ -239,17 +237,6 @@ public final class RatchetStateCodec {
 
     boolean atEnd() {
       return position == end;
-    }
-  }
-
-  /** SHA-256 of {@code data[0..length)}, the trailer of every serialized ratchet object. */
-  public static byte[] sha256(byte[] data, int length) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(data, 0, length);
-      return md.digest();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JDK", e);
     }
   }
 

@@ -1,13 +1,12 @@
 package io.agentwire.provider.shared.internal;
 
-import io.agentwire.provider.ratchet.RatchetException;
-import io.agentwire.provider.ratchet.RatchetException.Reason;
 import java.util.Arrays;
 
 /**
  * The byte-level encodings the ratchet formats share: X3DH's {@code Encode(PK)} (0x05 then the
- * 32-byte X25519 key, as libsignal encodes keys) and big-endian unsigned 32-bit integers.
- * Stateless.
+ * 32-byte X25519 key, as libsignal encodes keys) and big-endian unsigned 32-bit integers. A key
+ * that does not decode is a {@link DecodingException}, which the caller reports as its own
+ * concept's {@code MALFORMED}. Stateless.
  */
 public final class Encodings {
 
@@ -28,7 +27,7 @@ public final class Encodings {
   }
 
   /** Decodes a whole array that must be exactly one encoded key. */
-  public static byte[] decodeKey(byte[] encoded) throws RatchetException {
+  public static byte[] decodeKey(byte[] encoded) throws DecodingException {
     if (encoded.length != ENCODED_KEY_LENGTH) {
       throw notAKey();
     }
@@ -39,10 +38,10 @@ public final class Encodings {
    * Decodes the key at {@code in[offset]}. Bit 255 must be clear: X25519 ignores it, and refusing
    * it keeps one message from having two encodings.
    *
-   * @throws RatchetException {@code MALFORMED} if the type byte is not 0x05, the key is not
-   *     canonical or fewer than 33 bytes remain
+   * @throws DecodingException if the type byte is not 0x05, the key is not canonical or fewer than
+   *     33 bytes remain
    */
-  public static byte[] decodeKey(byte[] in, int offset) throws RatchetException {
+  public static byte[] decodeKey(byte[] in, int offset) throws DecodingException {
     if (in.length - offset < ENCODED_KEY_LENGTH
         || in[offset] != DJB_TYPE
         || (in[offset + 32] & 0x80) != 0) {
@@ -51,9 +50,8 @@ public final class Encodings {
     return Arrays.copyOfRange(in, offset + 1, offset + ENCODED_KEY_LENGTH);
   }
 
-  private static RatchetException notAKey() {
-    return new RatchetException(
-        Reason.MALFORMED, "a key is not encoded as 0x05 followed by a canonical X25519 key");
+  private static DecodingException notAKey() {
+    return new DecodingException("a key is not encoded as 0x05 followed by a canonical X25519 key");
   }
 
   public static void putUint32(byte[] out, int offset, long v) {

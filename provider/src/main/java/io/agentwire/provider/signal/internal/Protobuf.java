@@ -1,13 +1,13 @@
 package io.agentwire.provider.signal.internal;
 
-import io.agentwire.provider.ratchet.RatchetException;
-import io.agentwire.provider.ratchet.RatchetException.Reason;
+import io.agentwire.provider.shared.internal.DecodingException;
 import java.io.ByteArrayOutputStream;
 
 /**
  * The small part of the protocol buffers wire format that Signal's version-3 messages use: varint
  * and length-delimited fields. The reader bounds every length by the bytes that remain and refuses
- * anything else with {@link Reason#MALFORMED}. Not thread-safe.
+ * anything else with a {@link DecodingException}, which the v3 ratchet profile reports as the
+ * ratchet's {@code MALFORMED} and the v3 X3DH profile as X3DH's. Not thread-safe.
  */
 public final class Protobuf {
 
@@ -61,7 +61,7 @@ public final class Protobuf {
     }
 
     /** Advances to the next field; false at the end. */
-    public boolean next() throws RatchetException {
+    public boolean next() throws DecodingException {
       if (position >= end) {
         return false;
       }
@@ -79,7 +79,7 @@ public final class Protobuf {
     }
 
     /** The current field as an unsigned 32-bit integer. */
-    public long uint32() throws RatchetException {
+    public long uint32() throws DecodingException {
       expect(VARINT);
       long v = varint();
       // Unsigned: a varint of 2^63 or more is negative as a long.
@@ -90,7 +90,7 @@ public final class Protobuf {
     }
 
     /** The current length-delimited field. */
-    public byte[] bytes() throws RatchetException {
+    public byte[] bytes() throws DecodingException {
       expect(LENGTH_DELIMITED);
       long n = varint();
       if (Long.compareUnsigned(n, end - position) > 0) {
@@ -103,7 +103,7 @@ public final class Protobuf {
     }
 
     /** Skips the current field, whatever its wire type (groups are refused). */
-    public void skip() throws RatchetException {
+    public void skip() throws DecodingException {
       switch (wireType) {
         case VARINT -> varint();
         case LENGTH_DELIMITED -> bytes();
@@ -113,20 +113,20 @@ public final class Protobuf {
       }
     }
 
-    private void advance(int n) throws RatchetException {
+    private void advance(int n) throws DecodingException {
       if (n > end - position) {
         throw malformed("a field is truncated");
       }
       position += n;
     }
 
-    private void expect(int type) throws RatchetException {
+    private void expect(int type) throws DecodingException {
       if (wireType != type) {
         throw malformed("field " + field + " has wire type " + wireType);
       }
     }
 
-    private long varint() throws RatchetException {
+    private long varint() throws DecodingException {
       long result = 0;
       for (int shift = 0; shift < 64; shift += 7) {
         if (position >= end) {
@@ -145,7 +145,7 @@ public final class Protobuf {
     }
   }
 
-  public static RatchetException malformed(String what) {
-    return new RatchetException(Reason.MALFORMED, "malformed Signal message: " + what);
+  public static DecodingException malformed(String what) {
+    return new DecodingException("malformed Signal message: " + what);
   }
 }

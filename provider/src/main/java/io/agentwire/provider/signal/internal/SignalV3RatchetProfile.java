@@ -4,6 +4,7 @@ import io.agentwire.provider.ratchet.DoubleRatchet;
 import io.agentwire.provider.ratchet.RatchetException;
 import io.agentwire.provider.ratchet.RatchetException.Reason;
 import io.agentwire.provider.ratchet.internal.RatchetProfile;
+import io.agentwire.provider.shared.internal.DecodingException;
 import io.agentwire.provider.shared.internal.Encodings;
 import io.agentwire.provider.shared.internal.Hmac;
 import java.nio.charset.StandardCharsets;
@@ -85,8 +86,9 @@ public final class SignalV3RatchetProfile extends RatchetProfile {
     Arrays.fill(okm, (byte) 0);
   }
 
-  /** Checks the associated data: two 33-byte encoded identity keys. */
-  public static void checkAssociatedData(byte[] ad) throws RatchetException {
+  /** The associated data must be two 33-byte encoded identity keys: the MAC takes them apart. */
+  @Override
+  public void checkAssociatedData(byte[] ad) throws RatchetException {
     if (ad.length != 2 * IDENTITY_LENGTH
         || ad[0] != Encodings.DJB_TYPE
         || ad[IDENTITY_LENGTH] != Encodings.DJB_TYPE) {
@@ -152,6 +154,14 @@ public final class SignalV3RatchetProfile extends RatchetProfile {
 
   @Override
   public Parsed parse(byte[] message) throws RatchetException {
+    try {
+      return parseFraming(message);
+    } catch (DecodingException e) {
+      throw malformed(e);
+    }
+  }
+
+  private static Parsed parseFraming(byte[] message) throws RatchetException, DecodingException {
     if (message.length < 1 + MAC_LENGTH) {
       throw Protobuf.malformed("a SignalMessage has at least 9 bytes, got " + message.length);
     }
@@ -183,6 +193,11 @@ public final class SignalV3RatchetProfile extends RatchetProfile {
     return new Parsed(message, new Header(dh, pn, n));
   }
 
+  /** The ratchet's MALFORMED for bytes the protobuf reader or the key decoder refused. */
+  private static RatchetException malformed(DecodingException e) {
+    return new RatchetException(Reason.MALFORMED, e.getMessage());
+  }
+
   @Override
   public byte[] open(
       Session session, byte[] mk, Parsed parsed, byte[] associatedData, boolean senderIsInitiator)
@@ -195,15 +210,7 @@ public final class SignalV3RatchetProfile extends RatchetProfile {
           Arrays.copyOf(mac, MAC_LENGTH), Arrays.copyOfRange(m, m.length - MAC_LENGTH, m.length))) {
         throw new AEADBadTagException("the SignalMessage MAC does not verify");
       }
-      byte[] ciphertext = null;
-      Protobuf.Reader r = new Protobuf.Reader(m, 1, m.length - 1 - MAC_LENGTH);
-      while (r.next()) {
-        if (r.field() == 4) {
-          ciphertext = r.bytes();
-        } else {
-          r.skip();
-        }
-      }
+      byte[] ciphertext = ciphertextOf(m);
       Cipher aes = session.aesCbc();
       aes.init(
           Cipher.DECRYPT_MODE,
@@ -219,6 +226,24 @@ public final class SignalV3RatchetProfile extends RatchetProfile {
       Arrays.fill(keys, (byte) 0);
       session.forgetKeys();
     }
+  }
+
+  /** Field 4 of a message {@link #parse} has read through once already. */
+  private static byte[] ciphertextOf(byte[] m) throws RatchetException {
+    byte[] ciphertext = null;
+    try {
+      Protobuf.Reader r = new Protobuf.Reader(m, 1, m.length - 1 - MAC_LENGTH);
+      while (r.next()) {
+        if (r.field() == 4) {
+          ciphertext = r.bytes();
+        } else {
+          r.skip();
+        }
+      }
+    } catch (DecodingException e) {
+      throw malformed(e);
+    }
+    return ciphertext;
   }
 
   private static byte[] messageKeys(Hmac hmac, byte[] mk) {

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class RatchetForgedHeaderTest {
 
   private static final RatchetProfile HE =
-      RatchetProfile.byName(DoubleRatchet.HEADER_ENCRYPTED_PROFILE);
+      RatchetProfiles.builtIn().byName(DoubleRatchet.HEADER_ENCRYPTED_PROFILE);
   private static final long MAX_N = 0xffffffffL;
 
   private static final List<byte[]> SMALL_ORDER =
