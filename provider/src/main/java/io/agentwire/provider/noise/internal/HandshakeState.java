@@ -448,6 +448,7 @@ public final class HandshakeState extends NoiseHandshakeSpi {
     int index = messageIndex + 1;
     if (length > NoiseTransport.MAX_MESSAGE) {
       throw new NoiseException(
+          NoiseException.Reason.MESSAGE_TOO_LONG,
           "handshake message "
               + index
               + " is "
@@ -457,6 +458,7 @@ public final class HandshakeState extends NoiseHandshakeSpi {
     int minimum = overhead(messageIndex, symmetric.hasKey());
     if (length < minimum) {
       throw new NoiseException(
+          NoiseException.Reason.MESSAGE_TOO_SHORT,
           "handshake message "
               + index
               + " of "
