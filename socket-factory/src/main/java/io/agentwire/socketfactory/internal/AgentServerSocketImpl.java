@@ -1,7 +1,6 @@
 package io.agentwire.socketfactory.internal;
 
 import io.agentwire.socketfactory.AgentSocketConfig;
-import io.agentwire.socketfactory.internal.protocol.Suites;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -56,7 +55,7 @@ public final class AgentServerSocketImpl extends SSLServerSocket {
 
   @Override
   public String[] getSupportedCipherSuites() {
-    return Suites.supported(config);
+    return config.supportedSuites().toArray(new String[0]);
   }
 
   @Override

@@ -2,7 +2,6 @@ package io.agentwire.socketfactory.internal;
 
 import io.agentwire.socketfactory.AgentSocketConfig;
 import io.agentwire.socketfactory.internal.protocol.ConnectionCore;
-import io.agentwire.socketfactory.internal.protocol.Suites;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -764,7 +763,7 @@ public final class AgentSocketImpl extends SSLSocket {
 
   @Override
   public String[] getSupportedCipherSuites() {
-    return Suites.supported(config);
+    return config.supportedSuites().toArray(new String[0]);
   }
 
   @Override

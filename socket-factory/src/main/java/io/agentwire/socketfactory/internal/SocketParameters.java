@@ -1,7 +1,6 @@
 package io.agentwire.socketfactory.internal;
 
 import io.agentwire.socketfactory.AgentSocketConfig;
-import io.agentwire.socketfactory.internal.protocol.Suites;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
@@ -63,8 +62,7 @@ final class SocketParameters {
         throw new IllegalArgumentException(
             "raw mode runs only " + config.cipherSuites().get(0) + ", not " + s);
       }
-      Suites.check(s, config.isRaw());
-      if (Suites.needsPsk(s) && !config.hasPsk()) {
+      if (AgentSocketConfig.checkSuite(s, config.isRaw()).needsPsk() && !config.hasPsk()) {
         throw new IllegalArgumentException(s + " needs a PSK, and none is configured");
       }
     }
