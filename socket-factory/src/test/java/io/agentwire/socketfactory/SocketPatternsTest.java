@@ -94,26 +94,37 @@ class SocketPatternsTest {
       server.psk(PSK);
       client.psk(PSK);
     }
+    AgentSession[] ends = echoThrough(server.build(), client.build(), suite);
+    AgentSession mine = ends[0];
+    AgentSession theirs = ends[1];
+    assertEquals("AgentWire/1", mine.getProtocol());
+    boolean wide = suite.endsWith("512") || suite.endsWith("BLAKE2b");
+    assertEquals(wide ? 64 : 32, mine.getHandshakeHash().length);
+    assertKey(serverAnonymous ? null : SERVER.publicKey(), mine);
+    assertKey(clientAnonymous ? null : CLIENT.publicKey(), theirs);
+  }
+
+  /**
+   * Connects a client to a server over loopback and echoes 70 000 bytes; checks that both ends ran
+   * {@code suite}, share the channel binding, and ended without failures. Returns the client's
+   * session, then the server's.
+   */
+  static AgentSession[] echoThrough(
+      AgentSocketConfig server, AgentSocketConfig client, String suite) throws Exception {
     Seen seen = new Seen();
-    try (EchoServer es =
-            new EchoServer(new AgentServerSocketFactory(server.build()), seen.handler);
+    try (EchoServer es = new EchoServer(new AgentServerSocketFactory(server), seen.handler);
         SSLSocket s =
-            (SSLSocket)
-                new AgentSocketFactory(client.build()).createSocket("127.0.0.1", es.port())) {
+            (SSLSocket) new AgentSocketFactory(client).createSocket("127.0.0.1", es.port())) {
       byte[] sent = exchange(s, 70_000);
       AgentSession mine = (AgentSession) s.getSession();
       AgentSession theirs = seen.sessions.poll(10, TimeUnit.SECONDS);
       assertEquals(suite, mine.getCipherSuite());
       assertEquals(suite, theirs.getCipherSuite());
-      assertEquals("AgentWire/1", mine.getProtocol());
       assertArrayEquals(mine.getHandshakeHash(), theirs.getHandshakeHash(), "channel binding");
-      boolean wide = suite.endsWith("512") || suite.endsWith("BLAKE2b");
-      assertEquals(wide ? 64 : 32, mine.getHandshakeHash().length);
-      assertKey(serverAnonymous ? null : SERVER.publicKey(), mine);
-      assertKey(clientAnonymous ? null : CLIENT.publicKey(), theirs);
       assertTrue(sent.length > 0);
       es.awaitEnded(1);
       assertEquals(List.of(), es.failures);
+      return new AgentSession[] {mine, theirs};
     }
   }
 
@@ -167,24 +178,10 @@ class SocketPatternsTest {
         b.psk(PSK);
       }
     }
-    Seen seen = new Seen();
-    try (EchoServer es =
-            new EchoServer(new AgentServerSocketFactory(server.build()), seen.handler);
-        SSLSocket s =
-            (SSLSocket)
-                new AgentSocketFactory(client.build()).createSocket("127.0.0.1", es.port())) {
-      exchange(s, 70_000);
-      AgentSession mine = (AgentSession) s.getSession();
-      AgentSession theirs = seen.sessions.poll(10, TimeUnit.SECONDS);
-      assertEquals(suite, mine.getCipherSuite());
-      assertEquals(suite, theirs.getCipherSuite());
-      assertEquals(raw ? "Noise" : "AgentWire/1", mine.getProtocol());
-      assertArrayEquals(mine.getHandshakeHash(), theirs.getHandshakeHash(), "channel binding");
-      assertKey(serverKey.equals("proven") ? SERVER.publicKey() : null, mine);
-      assertKey(clientKey.equals("proven") ? CLIENT.publicKey() : null, theirs);
-      es.awaitEnded(1);
-      assertEquals(List.of(), es.failures);
-    }
+    AgentSession[] ends = echoThrough(server.build(), client.build(), suite);
+    assertEquals(raw ? "Noise" : "AgentWire/1", ends[0].getProtocol());
+    assertKey(serverKey.equals("proven") ? SERVER.publicKey() : null, ends[0]);
+    assertKey(clientKey.equals("proven") ? CLIENT.publicKey() : null, ends[1]);
   }
 
   @Test
@@ -203,15 +200,21 @@ class SocketPatternsTest {
             .peerVerifier(PeerVerifier.onlyKey(SERVER.publicKey()))
             .cipherSuites(suite)
             .build();
+    String[] why = refused(server, client);
+    assertTrue(why[0].contains("server refused " + suite), why[0]);
+    assertTrue(why[1].contains("requires client authentication, which X1K does not give"), why[1]);
+  }
+
+  /** Runs a handshake the server refuses; returns the client's error message, then the server's. */
+  static String[] refused(AgentSocketConfig server, AgentSocketConfig client) throws Exception {
     try (EchoServer es = new EchoServer(new AgentServerSocketFactory(server), EchoServer.ECHO);
         SSLSocket s =
             (SSLSocket) new AgentSocketFactory(client).createSocket("127.0.0.1", es.port())) {
       javax.net.ssl.SSLHandshakeException e =
           assertThrows(javax.net.ssl.SSLHandshakeException.class, s::startHandshake);
-      assertTrue(e.getMessage().contains("server refused " + suite), e.getMessage());
       es.awaitEnded(1);
-      String why = es.failures.get(0).getMessage();
-      assertTrue(why.contains("requires client authentication, which X1K does not give"), why);
+      assertEquals(1, es.failures.size());
+      return new String[] {e.getMessage(), es.failures.get(0).getMessage()};
     }
   }
 
@@ -319,19 +322,12 @@ class SocketPatternsTest {
             .peerVerifier(PeerVerifier.anyPeer())
             .cipherSuites("Noise_XX_25519_ChaChaPoly_BLAKE2s")
             .build();
-    try (EchoServer es = new EchoServer(new AgentServerSocketFactory(server), EchoServer.ECHO);
-        SSLSocket s =
-            (SSLSocket) new AgentSocketFactory(client).createSocket("127.0.0.1", es.port())) {
-      javax.net.ssl.SSLHandshakeException e =
-          assertThrows(javax.net.ssl.SSLHandshakeException.class, s::startHandshake);
-      assertTrue(e.getMessage().contains("Noise_XX_25519_ChaChaPoly_BLAKE2s"), e.getMessage());
-      assertTrue(e.getMessage().contains("Noise_XX_25519_AESGCM_SHA256"), e.getMessage());
-      es.awaitEnded(1);
-      assertEquals(1, es.failures.size());
-      String serverSide = es.failures.get(0).getMessage();
-      assertTrue(serverSide.contains("Noise_XX_25519_ChaChaPoly_BLAKE2s"), serverSide);
-      assertTrue(serverSide.contains("Noise_XX_25519_AESGCM_SHA256"), serverSide);
-    }
+    String[] why = refused(server, client);
+    assertTrue(why[0].contains("Noise_XX_25519_ChaChaPoly_BLAKE2s"), why[0]);
+    assertTrue(why[0].contains("Noise_XX_25519_AESGCM_SHA256"), why[0]);
+    String serverSide = why[1];
+    assertTrue(serverSide.contains("Noise_XX_25519_ChaChaPoly_BLAKE2s"), serverSide);
+    assertTrue(serverSide.contains("Noise_XX_25519_AESGCM_SHA256"), serverSide);
   }
 
   @Test
