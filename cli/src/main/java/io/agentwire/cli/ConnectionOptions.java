@@ -1,5 +1,8 @@
 package io.agentwire.cli;
 
+import io.agentwire.provider.backend.Primitive;
+import io.agentwire.provider.noise.NoiseProtocol;
+import io.agentwire.provider.noise.NoiseRole;
 import io.agentwire.socketfactory.AgentSocketConfig;
 import io.agentwire.socketfactory.identity.PeerTrustStore;
 import io.agentwire.socketfactory.identity.PeerVerifier;
@@ -90,33 +93,38 @@ final class ConnectionOptions {
     if (raw && protocol == null) {
       throw new Main.UsageError("--raw needs --protocol NAME (both sides must run the same one)");
     }
-    AgentSocketConfig.PatternNeeds needs = null;
+    NoiseProtocol needs = null;
     if (protocol != null) {
       try {
-        needs = AgentSocketConfig.PatternNeeds.of(protocol, raw, client);
+        needs = AgentSocketConfig.checkSuite(protocol, raw);
       } catch (IllegalArgumentException e) {
         throw new Main.UsageError(e.getMessage());
       }
     }
+    // What the pattern asks of this side, from the provider's token table.
+    NoiseRole role = client ? NoiseRole.INITIATOR : NoiseRole.RESPONDER;
     String what = protocol == null ? "AgentWire" : protocol;
-    boolean needKey = needs == null || needs.localStaticKey;
-    boolean peerHasKey = needs == null || needs.peerStaticKey;
-    boolean peerProven = needs == null || needs.peerKeyProven;
+    boolean needKey = needs == null || needs.needsLocalStaticKey(role);
+    boolean peerHasKey = needs == null || needs.peerHasStaticKey(role);
+    // Whether a handshake message proves the peer's key to this side, so the socket checks it.
+    boolean peerProven = needs == null || needs.peerProof(role).byHandshakeMessage();
     if (needKey && key == null) {
       throw new Main.UsageError(
           what + " needs our identity: add --key FILE (make one with: agentwire keygen -o FILE)");
     }
-    if (needs != null && !needs.x25519 && (needs.localStaticKey || needs.peerStaticKey)) {
+    if (needs != null
+        && needs.dh() != Primitive.X25519
+        && (needs.needsLocalStaticKey(role) || needs.peerHasStaticKey(role))) {
       throw new Main.UsageError(
           what
               + " uses X448 static keys, and agentwire identities are X25519: choose a 25519"
               + " protocol, or a 448 pattern without static keys (NN)");
     }
-    if (needs != null && needs.peerKeyInAdvance && peerKey == null) {
+    if (needs != null && needs.needsRemoteStaticKeyInAdvance(role) && peerKey == null) {
       throw new Main.UsageError(
           what + " needs the peer's static key in advance: add --peer-key KEY");
     }
-    if (needs != null && needs.psk && psk == null) {
+    if (needs != null && needs.needsPsk() && psk == null) {
       throw new Main.UsageError(what + " needs a pre-shared key: add --psk HEX (64 hex digits)");
     }
     if (!peerHasKey && trustOptions > 0) {

@@ -144,9 +144,6 @@ class ArchitectureTest {
           Map.entry(P + ".ratchet.internal", List.of(P + ".xec.internal")),
           Map.entry(P + ".x3dh.internal", List.of(P + ".xec.internal")),
           Map.entry(P + ".x3dh", List.of(P + ".xec.internal")),
-          // Suites and PatternNeeds: pattern facts from the provider's token table take their
-          // place.
-          Map.entry(S, List.of(S + ".internal.protocol")),
           // bench's BackendBench in package nativeaccel: moves to bench, on public API.
           Map.entry("io.agentwire.nativeaccel", List.of(P + ".backend.internal")));
 

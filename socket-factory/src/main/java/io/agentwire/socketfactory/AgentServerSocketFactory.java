@@ -2,7 +2,6 @@ package io.agentwire.socketfactory;
 
 import io.agentwire.socketfactory.identity.PeerVerifier;
 import io.agentwire.socketfactory.internal.AgentServerSocketImpl;
-import io.agentwire.socketfactory.internal.protocol.Suites;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -35,7 +34,7 @@ public final class AgentServerSocketFactory extends SSLServerSocketFactory {
 
   @Override
   public String[] getSupportedCipherSuites() {
-    return Suites.supported(config);
+    return config.supportedSuites().toArray(new String[0]);
   }
 
   @Override

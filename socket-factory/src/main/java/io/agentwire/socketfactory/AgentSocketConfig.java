@@ -1,11 +1,11 @@
 package io.agentwire.socketfactory;
 
 import io.agentwire.provider.AgentWireProvider;
+import io.agentwire.provider.backend.Primitive;
 import io.agentwire.provider.noise.NoiseProtocol;
+import io.agentwire.provider.noise.NoiseRole;
 import io.agentwire.socketfactory.identity.AgentIdentity;
 import io.agentwire.socketfactory.identity.PeerVerifier;
-import io.agentwire.socketfactory.internal.protocol.Negotiation;
-import io.agentwire.socketfactory.internal.protocol.Suites;
 import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.security.PublicKey;
@@ -43,6 +43,14 @@ public final class AgentSocketConfig {
           "Noise_XXpsk3_25519_ChaChaPoly_BLAKE2s",
           "Noise_IKpsk2_25519_AESGCM_SHA256",
           "Noise_XXpsk3_25519_AESGCM_SHA256");
+
+  /**
+   * Every suite the socket layer runs in AgentWire mode (psk variants of them are accepted too):
+   * the defaults first, then every base pattern the provider knows, in specification order, with
+   * X25519 and each cipher and hash, where {@link #checkSuite} allows it, then the default psk
+   * suites.
+   */
+  public static final List<String> SUPPORTED_SUITES = supportedSuites(DEFAULT_SUITES);
 
   private static final Provider DEFAULT_PROVIDER = new AgentWireProvider();
 
@@ -305,8 +313,7 @@ public final class AgentSocketConfig {
       }
       AgentSocketConfig config = new AgentSocketConfig(this);
       for (String suite : config.cipherSuites) {
-        Suites.check(suite, rawProtocol != null);
-        if (Suites.needsPsk(suite) && psk == null) {
+        if (checkSuite(suite, rawProtocol != null).needsPsk() && psk == null) {
           throw new IllegalArgumentException(suite + " needs a PSK: call psk(...)");
         }
       }
@@ -317,47 +324,81 @@ public final class AgentSocketConfig {
     }
   }
 
+  /** What a socket built from this configuration can be asked to run. */
+  public List<String> supportedSuites() {
+    return isRaw() ? cipherSuites : SUPPORTED_SUITES;
+  }
+
+  private static List<String> supportedSuites(List<String> defaults) {
+    List<String> all = new ArrayList<>(defaults);
+    Primitive[] ciphers = {Primitive.CHACHA20_POLY1305, Primitive.AES_256_GCM};
+    Primitive[] hashes = {Primitive.BLAKE2S, Primitive.BLAKE2B, Primitive.SHA256, Primitive.SHA512};
+    for (String pattern : NoiseProtocol.basePatterns()) {
+      for (Primitive cipher : ciphers) {
+        for (Primitive hash : hashes) {
+          NoiseProtocol p;
+          try {
+            p = NoiseProtocol.of(pattern, Primitive.X25519, cipher, hash);
+          } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the provider lists " + pattern, e);
+          }
+          if (whyNot(p, false) == null && !all.contains(p.name())) {
+            all.add(p.name());
+          }
+        }
+      }
+    }
+    all.addAll(DEFAULT_PSK_SUITES);
+    return List.copyOf(all);
+  }
+
   /**
-   * What {@code protocolName} (a Noise name this layer runs) asks of one side, for tools that check
-   * their options before connecting.
+   * Checks that the socket layer can run {@code name}, from the pattern's facts ({@link
+   * NoiseProtocol}). Raw mode runs any valid Noise protocol except the deferred patterns refused
+   * below. AgentWire mode also refuses one-way and fallback patterns (fallback happens only inside
+   * Noise Pipes) and X448 (identities are X25519 keys). In both modes a deferred pattern (Noise
+   * section 18) is refused when it would give the server a static key that no handshake message
+   * proves to the client (NX1, XX1, KX1, K1X1, IX1, I1X1): the client verifies the server's key
+   * once a message it has read proves it, before it answers, and these prove it only by the
+   * server's first transport message. Whether a server that requires client authentication can run
+   * a pattern is decided per connection, as for KN.
+   *
+   * @return the parsed protocol
+   * @throws IllegalArgumentException saying why not
    */
-  public static final class PatternNeeds {
-    /** Whether this side needs its own static key (an identity). */
-    public final boolean localStaticKey;
-
-    /** Whether the peer has a static key at all in this pattern. */
-    public final boolean peerStaticKey;
-
-    /** Whether this side must know the peer's static key before the handshake (IK, NK, KK...). */
-    public final boolean peerKeyInAdvance;
-
-    /** Whether the handshake proves the peer holds its static key, so a verifier can check it. */
-    public final boolean peerKeyProven;
-
-    /** Whether a PSK is needed. */
-    public final boolean psk;
-
-    /** Whether the DH function is X25519 (AgentWire identities are X25519 keys). */
-    public final boolean x25519;
-
-    private PatternNeeds(NoiseProtocol p, boolean client) {
-      char mine = client ? Suites.initiatorStatic(p) : Suites.responderStatic(p);
-      char theirs = client ? Suites.responderStatic(p) : Suites.initiatorStatic(p);
-      this.localStaticKey = mine != 'N';
-      this.peerStaticKey = theirs != 'N';
-      this.peerKeyInAdvance = theirs == 'K';
-      this.peerKeyProven = peerStaticKey && Negotiation.peerKeyAuthenticated(p, client);
-      this.psk = p.pattern().contains("psk");
-      this.x25519 = p.dh() == io.agentwire.provider.backend.Primitive.X25519;
+  public static NoiseProtocol checkSuite(String name, boolean raw) {
+    NoiseProtocol p = parse(name);
+    String why = whyNot(p, raw);
+    if (why != null) {
+      throw new IllegalArgumentException(why);
     }
+    return p;
+  }
 
-    /**
-     * @param client whether we are the initiator (the side that connects)
-     * @throws IllegalArgumentException if the socket layer cannot run {@code protocolName}
-     */
-    public static PatternNeeds of(String protocolName, boolean raw, boolean client) {
-      return new PatternNeeds(Suites.check(protocolName, raw), client);
+  private static String whyNot(NoiseProtocol p, boolean raw) {
+    String name = p.name();
+    if (p.isDeferred()
+        && p.peerHasStaticKey(NoiseRole.INITIATOR)
+        && !p.peerProof(NoiseRole.INITIATOR).byHandshakeMessage()) {
+      return name
+          + ": in this deferred pattern only the server's first transport message proves its"
+          + " static key to the client ("
+          + p.peerProof(NoiseRole.INITIATOR)
+          + "), and the socket layer verifies a server's key before the client answers";
     }
+    if (raw) {
+      return null;
+    }
+    if (p.isOneWay()) {
+      return name + " is a one-way pattern: it can only be used in raw mode";
+    }
+    if (p.isFallback()) {
+      return name + " is a fallback pattern: AgentWire uses it only after IK fails";
+    }
+    if (p.dh() != Primitive.X25519) {
+      return name + ": AgentWire identities are X25519 keys; use 448 only in raw mode";
+    }
+    return null;
   }
 
   public static NoiseProtocol parse(String name) {

@@ -1,7 +1,6 @@
 package io.agentwire.socketfactory;
 
 import io.agentwire.socketfactory.internal.AgentSocketImpl;
-import io.agentwire.socketfactory.internal.protocol.Suites;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -39,7 +38,7 @@ public final class AgentSocketFactory extends SSLSocketFactory {
 
   @Override
   public String[] getSupportedCipherSuites() {
-    return Suites.supported(config);
+    return config.supportedSuites().toArray(new String[0]);
   }
 
   @Override

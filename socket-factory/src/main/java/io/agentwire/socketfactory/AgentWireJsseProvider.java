@@ -4,7 +4,6 @@ import io.agentwire.socketfactory.identity.AgentIdentity;
 import io.agentwire.socketfactory.identity.PeerTrustStore;
 import io.agentwire.socketfactory.internal.AgentSessionImpl;
 import io.agentwire.socketfactory.internal.AgentSocketImpl;
-import io.agentwire.socketfactory.internal.protocol.Suites;
 import java.nio.file.Path;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.Key;
@@ -182,7 +181,7 @@ public final class AgentWireJsseProvider extends Provider {
     @Override
     protected SSLParameters engineGetSupportedSSLParameters() {
       return new SSLParameters(
-          Suites.SUPPORTED.toArray(new String[0]),
+          AgentSocketConfig.SUPPORTED_SUITES.toArray(new String[0]),
           new String[] {AgentSessionImpl.PROTOCOL, AgentSessionImpl.RAW_PROTOCOL});
     }
   }

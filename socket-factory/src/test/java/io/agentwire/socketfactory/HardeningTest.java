@@ -27,19 +27,29 @@ class HardeningTest {
   static final AgentIdentity CLIENT = SocketPatternsTest.CLIENT;
 
   @Test
-  void deferredPatternsAreRefusedBecauseTheVerificationRulesDoNotCoverThem() {
+  void deferredPatternsWhoseServerKeyOnlyTransportProvesAreRefusedInBothModes() {
+    // In these the client answers before any handshake message proves the server's key.
     for (String deferred :
-        new String[] {"Noise_IK1_25519_ChaChaPoly_SHA256", "Noise_X1X_25519_AESGCM_SHA256"}) {
-      IllegalArgumentException e =
-          assertThrows(
-              IllegalArgumentException.class,
-              () ->
-                  AgentSocketConfig.builder()
-                      .identity(CLIENT)
-                      .peerVerifier(PeerVerifier.anyPeer())
-                      .cipherSuites(deferred)
-                      .build());
-      assertTrue(e.getMessage().contains("deferred"), e.getMessage());
+        new String[] {
+          "Noise_XX1_25519_ChaChaPoly_SHA256",
+          "Noise_IX1_25519_AESGCM_SHA256",
+          "Noise_NX1psk2_25519_ChaChaPoly_SHA256"
+        }) {
+      for (boolean raw : new boolean[] {false, true}) {
+        AgentSocketConfig.Builder b =
+            AgentSocketConfig.builder()
+                .identity(CLIENT)
+                .psk(new byte[32])
+                .peerVerifier(PeerVerifier.anyPeer());
+        if (raw) {
+          b.raw(deferred, null);
+        } else {
+          b.cipherSuites(deferred);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::build);
+        assertTrue(e.getMessage().contains("deferred"), e.getMessage());
+        assertTrue(e.getMessage().contains("first transport message"), e.getMessage());
+      }
     }
   }
 

@@ -13,6 +13,8 @@ import com.southernstorm.noise.protocol.CipherStatePair;
 import com.southernstorm.noise.protocol.DHState;
 import com.southernstorm.noise.protocol.HandshakeState;
 import com.southernstorm.noise.protocol.Noise;
+import io.agentwire.provider.noise.NoiseProtocol;
+import io.agentwire.provider.noise.NoiseRole;
 import io.agentwire.socketfactory.identity.AgentIdentity;
 import io.agentwire.socketfactory.identity.AgentKeys;
 import io.agentwire.socketfactory.identity.AgentPrincipal;
@@ -702,15 +704,18 @@ class RawInteropTest {
       return oneWay ? 1 : MiniNoise.PATTERNS.get(base).length;
     }
 
-    /** Whether the pattern proves the peer's static key to us (revision 34 section 7.7). */
+    /**
+     * Whether a handshake message proves the peer's static key to us (revision 34 section 7.7),
+     * from the provider's token table (socket-factory's PatternFactsTest checks it by hand).
+     */
     boolean peerKeyProvenTo(boolean weInitiate) {
-      if (letter(!weInitiate) == 'N') {
-        return false;
+      try {
+        NoiseRole role = weInitiate ? NoiseRole.INITIATOR : NoiseRole.RESPONDER;
+        NoiseProtocol p = NoiseProtocol.parse(name);
+        return p.peerHasStaticKey(role) && p.peerProof(role).byHandshakeMessage();
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException(e);
       }
-      if (oneWay) {
-        return !weInitiate;
-      }
-      return weInitiate || List.of("XX", "XK", "IK", "KK").contains(base);
     }
 
     NjKey peerKey() {

@@ -30,6 +30,7 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every pattern family AgentWire mode supports, end to end over loopback TCP. */
@@ -93,26 +94,127 @@ class SocketPatternsTest {
       server.psk(PSK);
       client.psk(PSK);
     }
+    AgentSession[] ends = echoThrough(server.build(), client.build(), suite);
+    AgentSession mine = ends[0];
+    AgentSession theirs = ends[1];
+    assertEquals("AgentWire/1", mine.getProtocol());
+    boolean wide = suite.endsWith("512") || suite.endsWith("BLAKE2b");
+    assertEquals(wide ? 64 : 32, mine.getHandshakeHash().length);
+    assertKey(serverAnonymous ? null : SERVER.publicKey(), mine);
+    assertKey(clientAnonymous ? null : CLIENT.publicKey(), theirs);
+  }
+
+  /**
+   * Connects a client to a server over loopback and echoes 70 000 bytes; checks that both ends ran
+   * {@code suite}, share the channel binding, and ended without failures. Returns the client's
+   * session, then the server's.
+   */
+  static AgentSession[] echoThrough(
+      AgentSocketConfig server, AgentSocketConfig client, String suite) throws Exception {
     Seen seen = new Seen();
-    try (EchoServer es =
-            new EchoServer(new AgentServerSocketFactory(server.build()), seen.handler);
+    try (EchoServer es = new EchoServer(new AgentServerSocketFactory(server), seen.handler);
         SSLSocket s =
-            (SSLSocket)
-                new AgentSocketFactory(client.build()).createSocket("127.0.0.1", es.port())) {
+            (SSLSocket) new AgentSocketFactory(client).createSocket("127.0.0.1", es.port())) {
       byte[] sent = exchange(s, 70_000);
       AgentSession mine = (AgentSession) s.getSession();
       AgentSession theirs = seen.sessions.poll(10, TimeUnit.SECONDS);
       assertEquals(suite, mine.getCipherSuite());
       assertEquals(suite, theirs.getCipherSuite());
-      assertEquals("AgentWire/1", mine.getProtocol());
       assertArrayEquals(mine.getHandshakeHash(), theirs.getHandshakeHash(), "channel binding");
-      boolean wide = suite.endsWith("512") || suite.endsWith("BLAKE2b");
-      assertEquals(wide ? 64 : 32, mine.getHandshakeHash().length);
-      assertKey(serverAnonymous ? null : SERVER.publicKey(), mine);
-      assertKey(clientAnonymous ? null : CLIENT.publicKey(), theirs);
       assertTrue(sent.length > 0);
       es.awaitEnded(1);
       assertEquals(List.of(), es.failures);
+      return new AgentSession[] {mine, theirs};
+    }
+  }
+
+  /**
+   * Deferred patterns (Noise section 18) and XN, end to end in AgentWire and raw mode. The columns
+   * say, by hand from the patterns' tokens, what each side learns of the other's static key: {@code
+   * proven} when a handshake message it reads proves it (then its verifier checks it and the
+   * session names the peer), {@code unproven} when only the peer's first transport message would
+   * (X1K: {@code <- se} comes last, so a server must accept unverified clients to run it), {@code
+   * none} when the peer has no static key.
+   */
+  @ParameterizedTest(name = "{0} raw={1}")
+  @CsvSource({
+    "Noise_NK1_25519_ChaChaPoly_SHA256, false, none, proven",
+    "Noise_NK1_25519_AESGCM_BLAKE2s, true, none, proven",
+    "Noise_XK1_25519_ChaChaPoly_BLAKE2s, false, proven, proven",
+    "Noise_XK1_25519_AESGCM_SHA256, true, proven, proven",
+    "Noise_K1K1_25519_AESGCM_SHA256, false, proven, proven",
+    "Noise_K1K1_25519_ChaChaPoly_SHA512, true, proven, proven",
+    "Noise_I1K_25519_ChaChaPoly_SHA256, false, proven, proven",
+    "Noise_I1K_25519_ChaChaPoly_BLAKE2b, true, proven, proven",
+    "Noise_X1K_25519_ChaChaPoly_SHA256, false, unproven, proven",
+    "Noise_X1K_25519_AESGCM_SHA512, true, unproven, proven",
+    "Noise_K1N_25519_ChaChaPoly_BLAKE2s, false, proven, none",
+    "Noise_I1Xpsk3_25519_AESGCM_SHA256, false, proven, proven",
+    "Noise_X1X1psk0_25519_ChaChaPoly_SHA256, true, unproven, proven",
+    "Noise_XN_25519_ChaChaPoly_SHA256, false, proven, none",
+    "Noise_XN_25519_AESGCM_SHA256, true, proven, none"
+  })
+  void deferredPatternsAndXnRunWhereTheirProofsAllow(
+      String suite, boolean raw, String clientKey, String serverKey) throws Exception {
+    AgentSocketConfig.Builder server =
+        AgentSocketConfig.builder()
+            .identity(SERVER)
+            .peerKey(CLIENT.publicKey())
+            .peerVerifier(PeerVerifier.onlyKey(CLIENT.publicKey()))
+            .anonymousPeers(!clientKey.equals("proven"));
+    AgentSocketConfig.Builder client =
+        AgentSocketConfig.builder()
+            .identity(CLIENT)
+            .peerKey(SERVER.publicKey())
+            .peerVerifier(PeerVerifier.onlyKey(SERVER.publicKey()))
+            .anonymousPeers(serverKey.equals("none"));
+    for (AgentSocketConfig.Builder b : List.of(server, client)) {
+      if (raw) {
+        b.raw(suite, new byte[] {7});
+      } else {
+        b.cipherSuites(suite);
+      }
+      if (suite.contains("psk")) {
+        b.psk(PSK);
+      }
+    }
+    AgentSession[] ends = echoThrough(server.build(), client.build(), suite);
+    assertEquals(raw ? "Noise" : "AgentWire/1", ends[0].getProtocol());
+    assertKey(serverKey.equals("proven") ? SERVER.publicKey() : null, ends[0]);
+    assertKey(clientKey.equals("proven") ? CLIENT.publicKey() : null, ends[1]);
+  }
+
+  @Test
+  void aServerThatRequiresClientAuthenticationRefusesX1kWhoseClientKeyOnlyTransportProves()
+      throws Exception {
+    String suite = "Noise_X1K_25519_ChaChaPoly_SHA256";
+    AgentSocketConfig server =
+        AgentSocketConfig.builder()
+            .identity(SERVER)
+            .peerVerifier(PeerVerifier.anyPeer())
+            .cipherSuites(suite)
+            .build();
+    AgentSocketConfig client =
+        AgentSocketConfig.builder()
+            .identity(CLIENT)
+            .peerVerifier(PeerVerifier.onlyKey(SERVER.publicKey()))
+            .cipherSuites(suite)
+            .build();
+    String[] why = refused(server, client);
+    assertTrue(why[0].contains("server refused " + suite), why[0]);
+    assertTrue(why[1].contains("requires client authentication, which X1K does not give"), why[1]);
+  }
+
+  /** Runs a handshake the server refuses; returns the client's error message, then the server's. */
+  static String[] refused(AgentSocketConfig server, AgentSocketConfig client) throws Exception {
+    try (EchoServer es = new EchoServer(new AgentServerSocketFactory(server), EchoServer.ECHO);
+        SSLSocket s =
+            (SSLSocket) new AgentSocketFactory(client).createSocket("127.0.0.1", es.port())) {
+      javax.net.ssl.SSLHandshakeException e =
+          assertThrows(javax.net.ssl.SSLHandshakeException.class, s::startHandshake);
+      es.awaitEnded(1);
+      assertEquals(1, es.failures.size());
+      return new String[] {e.getMessage(), es.failures.get(0).getMessage()};
     }
   }
 
@@ -220,19 +322,12 @@ class SocketPatternsTest {
             .peerVerifier(PeerVerifier.anyPeer())
             .cipherSuites("Noise_XX_25519_ChaChaPoly_BLAKE2s")
             .build();
-    try (EchoServer es = new EchoServer(new AgentServerSocketFactory(server), EchoServer.ECHO);
-        SSLSocket s =
-            (SSLSocket) new AgentSocketFactory(client).createSocket("127.0.0.1", es.port())) {
-      javax.net.ssl.SSLHandshakeException e =
-          assertThrows(javax.net.ssl.SSLHandshakeException.class, s::startHandshake);
-      assertTrue(e.getMessage().contains("Noise_XX_25519_ChaChaPoly_BLAKE2s"), e.getMessage());
-      assertTrue(e.getMessage().contains("Noise_XX_25519_AESGCM_SHA256"), e.getMessage());
-      es.awaitEnded(1);
-      assertEquals(1, es.failures.size());
-      String serverSide = es.failures.get(0).getMessage();
-      assertTrue(serverSide.contains("Noise_XX_25519_ChaChaPoly_BLAKE2s"), serverSide);
-      assertTrue(serverSide.contains("Noise_XX_25519_AESGCM_SHA256"), serverSide);
-    }
+    String[] why = refused(server, client);
+    assertTrue(why[0].contains("Noise_XX_25519_ChaChaPoly_BLAKE2s"), why[0]);
+    assertTrue(why[0].contains("Noise_XX_25519_AESGCM_SHA256"), why[0]);
+    String serverSide = why[1];
+    assertTrue(serverSide.contains("Noise_XX_25519_ChaChaPoly_BLAKE2s"), serverSide);
+    assertTrue(serverSide.contains("Noise_XX_25519_AESGCM_SHA256"), serverSide);
   }
 
   @Test

@@ -152,10 +152,15 @@ class NoiseHandshakeTest {
     NoiseHandshake[] p = xx();
     NoiseException e = assertThrows(NoiseException.class, () -> p[1].readMessage(new byte[31]));
     assertTrue(e.getMessage().contains("needs at least 32"), e.getMessage());
-    assertThrows(NoiseException.class, () -> p[1].readMessage(new byte[65536]));
+    assertEquals(NoiseException.Reason.MESSAGE_TOO_SHORT, e.reason());
+    assertEquals(
+        NoiseException.Reason.MESSAGE_TOO_LONG,
+        assertThrows(NoiseException.class, () -> p[1].readMessage(new byte[65536])).reason());
     p[1].readMessage(p[0].writeMessage(new byte[0]));
     byte[] m2 = p[1].writeMessage(HELLO);
-    assertThrows(NoiseException.class, () -> p[0].readMessage(Arrays.copyOf(m2, 95)));
+    assertEquals(
+        NoiseException.Reason.MESSAGE_TOO_SHORT,
+        assertThrows(NoiseException.class, () -> p[0].readMessage(Arrays.copyOf(m2, 95))).reason());
     assertThrows(
         AEADBadTagException.class, () -> p[0].readMessage(Arrays.copyOf(m2, m2.length + 1)));
     assertThrows(
@@ -266,8 +271,12 @@ class NoiseHandshakeTest {
         () -> a.encryptWithNonce(1000, null, HELLO, 0, HELLO.length, out, 0),
         "a direction that used counter nonces refuses explicit ones");
     assertThrows(IllegalArgumentException.class, () -> a.encrypt(new byte[65520]));
-    assertThrows(NoiseException.class, () -> b.decrypt(new byte[65536]));
-    assertThrows(NoiseException.class, () -> b.decrypt(new byte[15]));
+    assertEquals(
+        NoiseException.Reason.MESSAGE_TOO_LONG,
+        assertThrows(NoiseException.class, () -> b.decrypt(new byte[65536])).reason());
+    assertEquals(
+        NoiseException.Reason.MESSAGE_TOO_SHORT,
+        assertThrows(NoiseException.class, () -> b.decrypt(new byte[15])).reason());
     byte[] ad = {1, 2};
     int n = a.encrypt(ad, HELLO, 0, HELLO.length, out, 0);
     assertThrows(AEADBadTagException.class, () -> b.decrypt(new byte[] {1, 3}, out, 0, n, back, 0));
@@ -291,10 +300,13 @@ class NoiseHandshakeTest {
     assertArrayEquals(HELLO, back);
     assertThrows(IllegalStateException.class, () -> t[0].encrypt(HELLO), "no counters now");
     assertThrows(IllegalStateException.class, () -> t[1].decrypt(first));
-    assertThrows(
-        NoiseException.class,
-        () -> t[0].encryptWithNonce(-1L, null, HELLO, 0, HELLO.length, first, 0),
-        "nonce 2^64-1 is reserved");
+    assertEquals(
+        NoiseException.Reason.NONCE_EXHAUSTED,
+        assertThrows(
+                NoiseException.class,
+                () -> t[0].encryptWithNonce(-1L, null, HELLO, 0, HELLO.length, first, 0),
+                "nonce 2^64-1 is reserved")
+            .reason());
     // Reusing an explicit nonce is the caller's bug; the JDK cipher catches it, and sending then
     // stays disabled rather than risk a second reuse.
     assertThrows(

@@ -2,7 +2,6 @@ package io.agentwire.socketfactory.internal;
 
 import io.agentwire.socketfactory.AgentSocketConfig;
 import io.agentwire.socketfactory.internal.protocol.Framing;
-import io.agentwire.socketfactory.internal.protocol.Suites;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
@@ -58,7 +57,7 @@ final class SocketParameters {
 
   /** {@code getSupportedCipherSuites()}: every suite this configuration could enable. */
   String[] supportedSuites() {
-    return Suites.supported(config);
+    return config.supportedSuites().toArray(new String[0]);
   }
 
   /** {@code getEnabledCipherSuites()}: the enabled suites, in order of preference. */
@@ -79,8 +78,7 @@ final class SocketParameters {
         throw new IllegalArgumentException(
             "raw mode runs only " + config.cipherSuites().get(0) + ", not " + s);
       }
-      Suites.check(s, config.isRaw());
-      if (Suites.needsPsk(s) && !config.hasPsk()) {
+      if (AgentSocketConfig.checkSuite(s, config.isRaw()).needsPsk() && !config.hasPsk()) {
         throw new IllegalArgumentException(s + " needs a PSK, and none is configured");
       }
     }

@@ -155,7 +155,9 @@ final class CipherState {
 
   static void checkNonce(long nonce) throws NoiseException {
     if (nonce == MAX_NONCE) {
-      throw new NoiseException("nonce space exhausted: 2^64-1 is reserved; start a new handshake");
+      throw new NoiseException(
+          NoiseException.Reason.NONCE_EXHAUSTED,
+          "nonce space exhausted: 2^64-1 is reserved; start a new handshake");
     }
   }
 

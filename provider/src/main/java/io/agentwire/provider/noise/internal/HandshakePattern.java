@@ -96,14 +96,28 @@ final class HandshakePattern {
   final boolean oneWay;
   final boolean hasPsk;
 
+  /** Whether the base pattern is a deferred one (section 18: its name has a "1"). */
+  final boolean deferred;
+
+  /** The N of each pskN modifier, ascending (section 9.2). */
+  final List<Integer> pskModifiers;
+
+  /** Whether the name carries the fallback modifier (section 10.2). */
+  final boolean fallback;
+
   private HandshakePattern(
       String name,
       String baseName,
       List<Token> alicePre,
       List<Token> bobPre,
-      List<Message> messages) {
+      List<Message> messages,
+      List<Integer> pskModifiers,
+      boolean fallback) {
     this.name = name;
     this.baseName = baseName;
+    this.deferred = baseName.indexOf('1') >= 0;
+    this.pskModifiers = List.copyOf(pskModifiers);
+    this.fallback = fallback;
     this.alicePreMessage = Collections.unmodifiableList(alicePre);
     this.bobPreMessage = Collections.unmodifiableList(bobPre);
     this.messages = Collections.unmodifiableList(messages);
@@ -142,6 +156,8 @@ final class HandshakePattern {
     List<Message> messages = new ArrayList<>();
     parseDefinition(definition, alicePre, bobPre, messages);
 
+    List<Integer> pskModifiers = new ArrayList<>();
+    boolean fallback = false;
     if (split < pattern.length()) {
       String[] modifiers = pattern.substring(split).split("\\+", -1);
       int lastPsk = -1;
@@ -153,6 +169,7 @@ final class HandshakePattern {
                 "the fallback modifier must come before any other modifier in '" + pattern + "'");
           }
           applyFallback(base, alicePre, bobPre, messages);
+          fallback = true;
         } else if (modifier.matches("psk(0|[1-9][0-9]?)")) {
           int n = Integer.parseInt(modifier.substring(3));
           if (n > messages.size()) {
@@ -176,6 +193,7 @@ final class HandshakePattern {
                     + modifier);
           }
           lastPsk = n;
+          pskModifiers.add(n);
           if (n == 0) {
             List<Token> tokens = new ArrayList<>(messages.get(0).tokens);
             tokens.add(0, Token.PSK);
@@ -192,7 +210,8 @@ final class HandshakePattern {
         }
       }
     }
-    HandshakePattern result = new HandshakePattern(pattern, base, alicePre, bobPre, messages);
+    HandshakePattern result =
+        new HandshakePattern(pattern, base, alicePre, bobPre, messages, pskModifiers, fallback);
     result.validate();
     return result;
   }
@@ -203,7 +222,8 @@ final class HandshakePattern {
     List<Token> bobPre = new ArrayList<>();
     List<Message> messages = new ArrayList<>();
     parseDefinition(definition, alicePre, bobPre, messages);
-    HandshakePattern result = new HandshakePattern(name, name, alicePre, bobPre, messages);
+    HandshakePattern result =
+        new HandshakePattern(name, name, alicePre, bobPre, messages, List.of(), false);
     result.validate();
     return result;
   }
@@ -357,6 +377,54 @@ final class HandshakePattern {
     bob.record(bobEphemeral, aliceEphemeral);
     alice.keyed = true;
     bob.keyed = true;
+  }
+
+  /** Whether Alice or Bob (per {@code alice}) has a static key in this pattern (section 7.3). */
+  boolean hasStatic(boolean alice) {
+    if ((alice ? alicePreMessage : bobPreMessage).contains(Token.S)) {
+      return true;
+    }
+    return sendsStatic(alice);
+  }
+
+  /** Whether Alice or Bob transmits its static key in a handshake message ({@code s} token). */
+  boolean sendsStatic(boolean alice) {
+    for (Message m : messages) {
+      if (m.fromAlice == alice && m.tokens.contains(Token.S)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether Alice's or Bob's static key is a pre-message (known to the other in advance). */
+  boolean staticInPreMessage(boolean alice) {
+    return (alice ? alicePreMessage : bobPreMessage).contains(Token.S);
+  }
+
+  /**
+   * When the static key of {@code provenAlice} (Alice if true, Bob if false) is authenticated to
+   * the other party (section 7.7, source properties 1 and 2): the 1-based number of the first
+   * handshake message that party sends whose payload is encrypted under a key that depends on a DH
+   * of its static key with one of the other party's keys ({@code se} or {@code ss} for Alice,
+   * {@code es} or {@code ss} for Bob, since the first letter names Alice's key), made in that
+   * message before its payload or in an earlier one; 0 if such a DH happens but no later handshake
+   * message of that party follows, so only its first transport message proves it; -1 if no such DH
+   * happens (or it has no static key), or if it never sends at all (the responder of a one-way
+   * pattern). A PSK never counts: it proves knowledge of the PSK, not of a static key.
+   */
+  int staticProvenAt(boolean provenAlice) {
+    Token cross = provenAlice ? Token.SE : Token.ES;
+    boolean dhDone = false;
+    for (int i = 0; i < messages.size(); i++) {
+      Message m = messages.get(i);
+      dhDone |= m.tokens.contains(cross) || m.tokens.contains(Token.SS);
+      if (dhDone && m.fromAlice == provenAlice) {
+        return i + 1;
+      }
+    }
+    boolean sendsTransport = !oneWay || provenAlice != bobInitiated;
+    return dhDone && sendsTransport ? 0 : -1;
   }
 
   private static IllegalArgumentException invalid(String why) {

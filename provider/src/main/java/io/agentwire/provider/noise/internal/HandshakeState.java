@@ -452,6 +452,7 @@ public final class HandshakeState extends NoiseHandshakeSpi {
     int index = messageIndex + 1;
     if (length > NoiseTransport.MAX_MESSAGE) {
       throw new NoiseException(
+          NoiseException.Reason.MESSAGE_TOO_LONG,
           "handshake message "
               + index
               + " is "
@@ -461,6 +462,7 @@ public final class HandshakeState extends NoiseHandshakeSpi {
     int minimum = overhead(messageIndex, symmetric.hasKey());
     if (length < minimum) {
       throw new NoiseException(
+          NoiseException.Reason.MESSAGE_TOO_SHORT,
           "handshake message "
               + index
               + " of "

@@ -1,7 +1,10 @@
 package io.agentwire.provider.noise.internal;
 
 import io.agentwire.provider.backend.Primitive;
+import io.agentwire.provider.noise.NoiseRole;
+import io.agentwire.provider.noise.PeerProof;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
 
 /** Parses Noise protocol names (revision 34, section 8) into their parts. */
 public final class NoiseNames {
@@ -48,6 +51,98 @@ public final class NoiseNames {
 
     public boolean fallback() {
       return pattern.bobInitiated;
+    }
+
+    /** The pattern's name without modifiers, such as {@code XX} for {@code XXfallback+psk0}. */
+    public String basePattern() {
+      return pattern.baseName;
+    }
+
+    /** The pattern with the fallback modifier removed (itself when it has none). */
+    public String patternWithoutFallback() {
+      if (!pattern.fallback) {
+        return pattern.name;
+      }
+      String rest = pattern.name.substring(pattern.baseName.length() + "fallback".length());
+      return pattern.baseName + (rest.startsWith("+") ? rest.substring(1) : rest);
+    }
+
+    public boolean deferred() {
+      return pattern.deferred;
+    }
+
+    public List<Integer> pskModifiers() {
+      return pattern.pskModifiers;
+    }
+
+    public int messageCount() {
+      return pattern.messages.size();
+    }
+
+    /** Who sends handshake message {@code message} (1-based). */
+    public NoiseRole sender(int message) {
+      if (message < 1 || message > pattern.messages.size()) {
+        throw new IllegalArgumentException(pattern.name + " has no handshake message " + message);
+      }
+      return role(pattern.messages.get(message - 1).fromAlice);
+    }
+
+    public boolean hasStatic(NoiseRole role) {
+      return pattern.hasStatic(isAlice(role));
+    }
+
+    public boolean staticInPreMessage(NoiseRole role) {
+      return pattern.staticInPreMessage(isAlice(role));
+    }
+
+    public boolean sendsStatic(NoiseRole role) {
+      return pattern.sendsStatic(isAlice(role));
+    }
+
+    /** When the static key of {@code role}'s peer is proven to {@code role}. */
+    public PeerProof peerProof(NoiseRole role) {
+      int at = pattern.staticProvenAt(!isAlice(role));
+      return at > 0
+          ? PeerProof.atHandshakeMessage(at)
+          : at == 0 ? PeerProof.FIRST_TRANSPORT_MESSAGE : PeerProof.NEVER;
+    }
+
+    /** Section 10.2: the initiator is Alice, except in Bob-initiated (fallback) patterns. */
+    private boolean isAlice(NoiseRole role) {
+      return (role == NoiseRole.INITIATOR) != pattern.bobInitiated;
+    }
+
+    private NoiseRole role(boolean alice) {
+      return alice != pattern.bobInitiated ? NoiseRole.INITIATOR : NoiseRole.RESPONDER;
+    }
+  }
+
+  /** The names of the base patterns (sections 7.4, 7.5 and 18), in specification order. */
+  public static List<String> basePatterns() {
+    return HandshakePattern.baseNames();
+  }
+
+  /** The name section 8 gives {@code function}, such as {@code 25519} or {@code ChaChaPoly}. */
+  public static String functionName(Primitive function) {
+    switch (function) {
+      case X25519:
+        return "25519";
+      case X448:
+        return "448";
+      case CHACHA20_POLY1305:
+        return "ChaChaPoly";
+      case AES_256_GCM:
+        return "AESGCM";
+      case SHA256:
+        return "SHA256";
+      case SHA512:
+        return "SHA512";
+      case BLAKE2S:
+        return "BLAKE2s";
+      case BLAKE2B:
+        return "BLAKE2b";
+      default:
+        throw new IllegalArgumentException(function + " is not a Noise function");
     }
   }
 

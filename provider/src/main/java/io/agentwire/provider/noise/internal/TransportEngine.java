@@ -160,10 +160,12 @@ final class TransportEngine implements NoiseTransport {
     Objects.checkFromIndexSize(inOffset, length, in.length);
     if (length > MAX_MESSAGE) {
       throw new NoiseException(
+          NoiseException.Reason.MESSAGE_TOO_LONG,
           "transport message of " + length + " bytes exceeds the Noise limit of 65535");
     }
     if (length < AeadCipher.TAG_LENGTH) {
       throw new NoiseException(
+          NoiseException.Reason.MESSAGE_TOO_SHORT,
           "transport message of " + length + " bytes is shorter than its 16-byte tag");
     }
     if (out != null) {

@@ -99,7 +99,10 @@ class CipherStateTest {
     assertEquals(-1L, sender.nonce());
     NoiseException e = assertThrows(NoiseException.class, () -> encrypt(sender, new byte[1]));
     assertTrue(e.getMessage().contains("exhausted"), e.getMessage());
-    assertThrows(NoiseException.class, () -> decrypt(receiver, last));
+    assertEquals(NoiseException.Reason.NONCE_EXHAUSTED, e.reason());
+    assertEquals(
+        NoiseException.Reason.NONCE_EXHAUSTED,
+        assertThrows(NoiseException.class, () -> decrypt(receiver, last)).reason());
     assertEquals(-1L, sender.nonce(), "a refused encryption does not move the nonce");
   }
 

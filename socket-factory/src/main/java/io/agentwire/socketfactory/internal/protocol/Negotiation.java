@@ -18,6 +18,7 @@ import io.agentwire.provider.noise.NoiseHandshake;
 import io.agentwire.provider.noise.NoiseProtocol;
 import io.agentwire.provider.noise.NoiseRole;
 import io.agentwire.provider.noise.NoiseTransport;
+import io.agentwire.provider.noise.PeerProof;
 import io.agentwire.socketfactory.AgentHandshakeException;
 import io.agentwire.socketfactory.AgentProtocolException;
 import io.agentwire.socketfactory.AgentSocketConfig;
@@ -30,8 +31,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.crypto.AEADBadTagException;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
@@ -47,7 +46,6 @@ import javax.net.ssl.SSLProtocolException;
 public final class Negotiation {
 
   private static final byte[] EMPTY = new byte[0];
-  private static final Pattern PSK = Pattern.compile("psk(\\d+)");
 
   /** Where finished frame bodies go; the session adds the length prefix. */
   interface FrameSink {
@@ -106,7 +104,7 @@ public final class Negotiation {
     }
     try {
       if (!framing.negotiates()) {
-        NoiseProtocol p = Suites.check(suites.get(0), true);
+        NoiseProtocol p = AgentSocketConfig.checkSuite(suites.get(0), true);
         hs = newHandshake(p, client ? NoiseRole.INITIATOR : NoiseRole.RESPONDER, null);
         hs.setPrologue(config.rawPrologue());
         stage = Stage.MESSAGES;
@@ -121,7 +119,7 @@ public final class Negotiation {
       PublicKey serverKey = null;
       List<String> skipped = new ArrayList<>();
       for (String name : suites) {
-        NoiseProtocol p = Suites.check(name, false);
+        NoiseProtocol p = AgentSocketConfig.checkSuite(name, false);
         String why = whyClientCannotRun(p);
         if (why == null) {
           chosen = p;
@@ -218,7 +216,7 @@ public final class Negotiation {
     if (!suites.contains(name)) {
       why = "it is not enabled here";
     } else {
-      p = Suites.check(name, false);
+      p = AgentSocketConfig.checkSuite(name, false);
       why = whyServerCannotRun(p);
     }
     if (why != null) {
@@ -231,7 +229,7 @@ public final class Negotiation {
     helloBody = Arrays.copyOfRange(buf, off, off + len);
     hs = newHandshake(p, NoiseRole.RESPONDER, null);
     hs.setPrologue(concat(prologueInitial(), Arrays.copyOfRange(buf, off, off + headerLength)));
-    String fallback = Suites.fallbackFor(p, suites);
+    String fallback = fallbackFor(p, suites);
     try {
       readMessage(buf, off + headerLength, len - headerLength);
     } catch (AEADBadTagException e) {
@@ -280,7 +278,7 @@ public final class Negotiation {
       }
       int nameLength = buf[off + 1] & 0xff;
       String name = new String(buf, off + 2, nameLength, StandardCharsets.US_ASCII);
-      String expected = Suites.fallbackFor(hs.getProtocol(), suites);
+      String expected = fallbackFor(hs.getProtocol(), suites);
       if (!name.equals(expected)) {
         throw new AgentHandshakeException(
             FailureReason.BAD_FALLBACK,
@@ -358,6 +356,18 @@ public final class Negotiation {
     out.frame(frame, 0, frame.length);
   }
 
+  /**
+   * Noise Pipes: IK (no other modifier) falls back to XXfallback with the same functions, only
+   * where XX with those functions is enabled too (a side that enables only IK never reveals its
+   * static key to an unauthenticated prober, nor accepts a key it did not ask for).
+   */
+  private static String fallbackFor(NoiseProtocol p, List<String> enabled) {
+    Optional<NoiseProtocol> fallback = p.pipesFallback();
+    return fallback.isPresent() && enabled.contains(fallback.get().withoutFallback().name())
+        ? fallback.get().name()
+        : null;
+  }
+
   private byte[] fallbackPrologue(byte[] responseHeader) {
     byte[] fallback = prologueFallback();
     byte[] p = new byte[fallback.length + 2 + helloBody.length + responseHeader.length];
@@ -425,7 +435,7 @@ public final class Negotiation {
       return;
     }
     Optional<PublicKey> key = hs.getRemoteStaticKey();
-    if (key.isEmpty() || !peerKeyAuthenticated(hs.getProtocol(), client)) {
+    if (key.isEmpty() || !peerKeyProvenAfterReading(hs.getProtocol(), hs.getRole(), messagesRead)) {
       return;
     }
     peerStatic = key.get();
@@ -446,56 +456,62 @@ public final class Negotiation {
   }
 
   /**
-   * Whether the pattern makes the peer prove its static key (revision 34 section 7.7: a DH with
-   * that key, followed by a message from its holder). Every interactive pattern proves the
-   * responder's key to the initiator; the initiator's key is proven only in XX, XK, IK and KK (and
-   * XXfallback); in XN, KN, IN, KX and IX it is sent or known but never proven. In a one-way
-   * pattern only the sender's key is proven.
+   * Whether the peer's static key is proven to {@code role} once it has read {@code messagesRead}
+   * handshake messages of {@code p}: the pattern's {@link PeerProof} (Noise revision 34, section
+   * 7.7) names a handshake message from the peer, and that message has been read. This is the rule
+   * {@link #verifyPeerIfKnown} applies; a key proven only by a transport message, or never, is not
+   * verified during the handshake.
    */
-  public static boolean peerKeyAuthenticated(NoiseProtocol p, boolean weAreClient) {
-    if (p.isOneWay()) {
-      return !weAreClient;
+  static boolean peerKeyProvenAfterReading(NoiseProtocol p, NoiseRole role, int messagesRead) {
+    PeerProof proof = p.peerProof(role);
+    if (!p.peerHasStaticKey(role) || !proof.byHandshakeMessage()) {
+      return false;
     }
-    if (weAreClient) {
-      return true;
+    int read = 0;
+    for (int m = 1; m <= proof.message(); m++) {
+      if (p.sender(m) != role) {
+        read++;
+      }
     }
-    String base = Suites.basePattern(p);
-    return base.equals("XX") || base.equals("XK") || base.equals("IK") || base.equals("KK");
+    return messagesRead >= read;
+  }
+
+  /** Whether some handshake message read by {@code role} proves the peer's static key. */
+  static boolean peerKeyProvenByHandshake(NoiseProtocol p, NoiseRole role) {
+    return p.peerHasStaticKey(role) && p.peerProof(role).byHandshakeMessage();
   }
 
   private String whyClientCannotRun(NoiseProtocol p) {
-    char me = Suites.initiatorStatic(p);
-    char server = Suites.responderStatic(p);
-    if (me != 'N' && config.identity() == null) {
+    NoiseRole me = NoiseRole.INITIATOR;
+    if (p.needsLocalStaticKey(me) && config.identity() == null) {
       return "needs our identity";
     }
-    if (server == 'K' && knownServerKey().isEmpty()) {
+    if (p.needsRemoteStaticKeyInAdvance(me) && knownServerKey().isEmpty()) {
       return "needs the server's key in advance";
     }
-    if (server == 'N' && needPeerStatic) {
+    if (!p.peerHasStaticKey(me) && needPeerStatic) {
       return "the server would be anonymous";
     }
-    if (Suites.needsPsk(p.name()) && !config.hasPsk()) {
+    if (p.needsPsk() && !config.hasPsk()) {
       return "needs a PSK";
     }
     return null;
   }
 
   private String whyServerCannotRun(NoiseProtocol p) {
-    char me = Suites.responderStatic(p);
-    char peer = Suites.initiatorStatic(p);
-    if (me != 'N' && config.identity() == null) {
+    NoiseRole me = NoiseRole.RESPONDER;
+    if (p.needsLocalStaticKey(me) && config.identity() == null) {
       return "this server has no identity";
     }
-    if (peer == 'K' && config.peerKey() == null) {
+    if (p.needsRemoteStaticKeyInAdvance(me) && config.peerKey() == null) {
       return "this server does not know the client's key in advance";
     }
-    if (needPeerStatic && (peer == 'N' || !peerKeyAuthenticated(p, false))) {
+    if (needPeerStatic && !peerKeyProvenByHandshake(p, me)) {
       return "this server requires client authentication, which "
-          + Suites.basePattern(p)
+          + p.basePattern()
           + " does not give";
     }
-    if (Suites.needsPsk(p.name()) && !config.hasPsk()) {
+    if (p.needsPsk() && !config.hasPsk()) {
       return "this server has no PSK";
     }
     return null;
@@ -512,30 +528,26 @@ public final class Negotiation {
       throws GeneralSecurityException, SSLException {
     NoiseHandshake h = NoiseHandshake.getInstance(p.name(), config.cryptoProvider());
     h.init(role);
-    boolean initiator = role == NoiseRole.INITIATOR;
-    char mine = initiator ? Suites.initiatorStatic(p) : Suites.responderStatic(p);
-    char theirs = initiator ? Suites.responderStatic(p) : Suites.initiatorStatic(p);
-    if (mine != 'N') {
+    if (p.needsLocalStaticKey(role)) {
       if (config.identity() == null) {
         throw new SSLHandshakeException(p.name() + " needs a local identity (static key)");
       }
       h.setLocalStaticKey(config.identity().keyPair());
     }
-    if (theirs == 'K') {
+    if (p.needsRemoteStaticKeyInAdvance(role)) {
       PublicKey known = serverKey != null ? serverKey : config.peerKey();
       if (known == null) {
         throw new SSLHandshakeException(p.name() + " needs the peer's static key in advance");
       }
       h.setRemoteStaticKey(known);
     }
-    Matcher m = PSK.matcher(p.pattern());
-    while (m.find()) {
+    for (int position : p.pskPositions()) {
       byte[] psk = config.pskCopy();
       if (psk == null) {
         throw new SSLHandshakeException(p.name() + " needs a PSK");
       }
       try {
-        h.setPsk(Integer.parseInt(m.group(1)), psk);
+        h.setPsk(position, psk);
       } finally {
         Arrays.fill(psk, (byte) 0);
       }
