@@ -142,11 +142,9 @@ class ArchitectureTest {
           // Encodings throws RatchetException: X3dhException and the xec codec take its place.
           P + ".shared.internal",
           List.of(P + ".ratchet"),
-          // Key conversions through xec.internal: the public xec codec takes their place.
-          P + ".noise.internal",
-          List.of(P + ".xec.internal"),
           P + ".ratchet.internal",
-          List.of(P + ".xec.internal", P + ".signal.internal"),
+          List.of(P + ".signal.internal"),
+          // Key conversions through xec.internal: the public xec codec takes their place.
           P + ".x3dh.internal",
           List.of(P + ".xec.internal", P + ".signal.internal", P + ".ratchet.internal"),
           P + ".x3dh",

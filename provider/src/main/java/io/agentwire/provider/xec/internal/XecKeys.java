@@ -184,19 +184,6 @@ public final class XecKeys {
   }
 
   /**
-   * The public key of {@code key}, whose raw scalar is {@code raw}: remembered by AgentWire's own
-   * private keys (a static key is used for many handshakes), computed for anyone else's.
-   */
-  public static byte[] publicOf(Key key, byte[] raw, DhFunction dh) {
-    if (key instanceof PrivateKeyImpl) {
-      return ((PrivateKeyImpl) key).publicKey(dh);
-    }
-    byte[] pub = new byte[raw.length];
-    dh.publicKey(raw, pub);
-    return pub;
-  }
-
-  /**
    * The raw public key in an X.509 SubjectPublicKeyInfo of either curve (RFC 8410), exactly as
    * encoded: bit 255 of an X25519 key is kept.
    */
