@@ -258,8 +258,12 @@ class ArchitectureTest {
     Map<String, Set<String>> modulesOf = new TreeMap<>();
     for (JavaClass c : production) {
       String location = c.getSource().map(s -> s.getUri().toString()).orElse("?");
-      int target = location.indexOf("/target/classes/");
-      String module = target < 0 ? location : location.substring(0, target);
+      // A module's target/classes, or its jar once packaged (verify, or from the local repository).
+      int end = location.startsWith("jar:") ? location.indexOf("!/") : -1;
+      if (end < 0) {
+        end = location.indexOf("/target/classes/");
+      }
+      String module = end < 0 ? location : location.substring(0, end);
       modulesOf.computeIfAbsent(packageOf(c), k -> new TreeSet<>()).add(module);
     }
     modulesOf.values().removeIf(m -> m.size() == 1);
