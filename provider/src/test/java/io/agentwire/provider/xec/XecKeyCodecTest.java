@@ -12,6 +12,7 @@ import io.agentwire.provider.backend.Primitive;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
+import java.security.Key;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -295,12 +296,14 @@ class XecKeyCodecTest {
     assertTrue(e.getMessage().contains(expected), e.getMessage() + " mentions " + expected);
   }
 
-  /** A public key known only by its X.509 encoding, as from a provider without XECPublicKey. */
-  private static final class EncodedPublicKey implements PublicKey {
+  /** A key known only by its encoding, as from a provider without the XEC key interfaces. */
+  private abstract static class EncodedKey implements Key {
     private static final long serialVersionUID = 1L;
+    private final String format;
     private final byte[] encoded;
 
-    EncodedPublicKey(byte[] encoded) {
+    EncodedKey(String format, byte[] encoded) {
+      this.format = format;
       this.encoded = encoded.clone();
     }
 
@@ -311,7 +314,7 @@ class XecKeyCodecTest {
 
     @Override
     public String getFormat() {
-      return "X.509";
+      return format;
     }
 
     @Override
@@ -320,28 +323,19 @@ class XecKeyCodecTest {
     }
   }
 
-  /** A private key known only by its PKCS#8 encoding. */
-  private static final class EncodedPrivateKey implements PrivateKey {
+  private static final class EncodedPublicKey extends EncodedKey implements PublicKey {
     private static final long serialVersionUID = 1L;
-    private final byte[] encoded;
+
+    EncodedPublicKey(byte[] encoded) {
+      super("X.509", encoded);
+    }
+  }
+
+  private static final class EncodedPrivateKey extends EncodedKey implements PrivateKey {
+    private static final long serialVersionUID = 1L;
 
     EncodedPrivateKey(byte[] encoded) {
-      this.encoded = encoded.clone();
-    }
-
-    @Override
-    public String getAlgorithm() {
-      return "XDH";
-    }
-
-    @Override
-    public String getFormat() {
-      return "PKCS#8";
-    }
-
-    @Override
-    public byte[] getEncoded() {
-      return encoded.clone();
+      super("PKCS#8", encoded);
     }
   }
 }

@@ -188,7 +188,19 @@ public final class XecKeys {
    * encoded: bit 255 of an X25519 key is kept.
    */
   public static byte[] rawPublicFromX509(byte[] encoded) throws InvalidKeySpecException {
-    return decodeX509(encoded).raw;
+    // The canonical form is the fixed prefix and the key: compared, not parsed, on this hot path
+    // (peer keys, trust stores, fingerprints).
+    for (Primitive curve : new Primitive[] {Primitive.X25519, Primitive.X448}) {
+      byte[] prefix = curve == Primitive.X25519 ? SPKI_25519 : SPKI_448;
+      if (encoded != null
+          && encoded.length == prefix.length + curve.length()
+          && Arrays.equals(encoded, 0, prefix.length, prefix, 0, prefix.length)) {
+        return Arrays.copyOfRange(encoded, prefix.length, encoded.length);
+      }
+    }
+    // Anything else is refused; the parser says why.
+    decodeX509(encoded);
+    throw new InvalidKeySpecException("X.509 public key is not in canonical DER form");
   }
 
   private static void requireCurve(Primitive actual, Primitive expected)
