@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Measures the native backend: the C ceiling, then the JMH side-by-side (auto, native, pure Java,
-# the JDK's own) on the JDK in JAVA_HOME (or the default java). Needs libsodium-dev for the C part.
+# the JDK's own) on the JDK in JAVA_HOME (or the default java), then the cost of one JNA call
+# (native-accel's JnaCallOverheadBench). Needs libsodium-dev for the C part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f /usr/include/sodium.h ]; then
@@ -14,3 +15,4 @@ JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 "$JAVA" --version | head -1
 "$JAVA" --enable-native-access=ALL-UNNAMED \
   -cp bench/target/benchmarks.jar io.agentwire.bench.Report "${1:---native}"
+mvn -B -q -pl native-accel -am test -Dtest=JnaCallOverheadBench -Dsurefire.failIfNoSpecifiedTests=false

@@ -14,6 +14,7 @@ module io.agentwire.provider {
   exports io.agentwire.provider.noise;
   exports io.agentwire.provider.ratchet;
   exports io.agentwire.provider.x3dh;
+  exports io.agentwire.provider.xec;
 
   uses io.agentwire.provider.backend.CryptoBackend;
 

@@ -93,8 +93,7 @@ public final class Report {
       opts.include(HandshakeBench.class.getName()).include(TransportBench.class.getName());
     }
     if (nativeAccel) {
-      opts.include("io.agentwire.nativeaccel.BackendBench")
-          .include(NativeHandshakeBench.class.getName());
+      opts.include(BackendBench.class.getName()).include(NativeHandshakeBench.class.getName());
     }
     if (sockets) {
       opts.include(ConnectionBench.class.getName()).include(method(BulkBench.class, "write16k"));
@@ -501,7 +500,6 @@ public final class Report {
 
   private static void backendTable(Collection<RunResult> results) {
     Map<String, Map<String, double[]>> rows = new LinkedHashMap<>();
-    List<String> extra = new ArrayList<>();
     Map<String, double[]> handshakes = new LinkedHashMap<>();
     for (RunResult r : results) {
       String cls = className(r);
@@ -510,10 +508,6 @@ public final class Report {
         continue;
       }
       if (!cls.equals("BackendBench")) {
-        continue;
-      }
-      if (benchmark(r).equals("jnaCallOverhead")) {
-        extra.add(String.format("JNA direct-mapped call overhead: %.1f ns per call", score(r)[0]));
         continue;
       }
       String size = r.getParams().getParam("size");
@@ -547,7 +541,6 @@ public final class Report {
           cell(handshakes.get("xxPureJava"), 0),
           ratio(handshakes.get("xxAuto"), handshakes.get("xxPureJava")));
     }
-    extra.forEach(System.out::println);
   }
 
   /**

@@ -1,7 +1,8 @@
 package io.agentwire.socketfactory.identity;
 
 import io.agentwire.provider.AgentWireProvider;
-import java.math.BigInteger;
+import io.agentwire.provider.backend.Primitive;
+import io.agentwire.provider.xec.XecKeyCodec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -11,11 +12,8 @@ import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.PublicKey;
 import java.security.spec.InvalidKeySpecException;
-import java.security.spec.NamedParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
-import java.security.spec.XECPublicKeySpec;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 
@@ -100,37 +98,25 @@ public final class AgentKeys {
     }
   }
 
-  private static final byte[] X25519_SPKI = HexFormat.of().parseHex("302a300506032b656e032100");
-  private static final byte[] X448_SPKI = HexFormat.of().parseHex("3042300506032b656f033900");
-
   /**
    * The raw RFC 7748 encoding of an X25519 (32 bytes) or X448 (56 bytes) public key from any
    * provider, taken from its SubjectPublicKeyInfo so that no byte of the key is left out.
    */
   public static byte[] raw(PublicKey key) {
-    byte[] spki = key.getEncoded();
-    for (byte[] prefix : new byte[][] {X25519_SPKI, X448_SPKI}) {
-      int keyLength = prefix == X25519_SPKI ? 32 : 56;
-      if (spki != null
-          && spki.length == prefix.length + keyLength
-          && Arrays.equals(spki, 0, prefix.length, prefix, 0, prefix.length)) {
-        return Arrays.copyOfRange(spki, prefix.length, spki.length);
-      }
+    try {
+      return XecKeyCodec.rawPublicKeyFromX509(key.getEncoded());
+    } catch (InvalidKeySpecException e) {
+      throw new IllegalArgumentException("not an X25519 or X448 public key", e);
     }
-    throw new IllegalArgumentException("not an X25519 or X448 public key");
   }
 
   public static PublicKey fromRaw(byte[] raw) throws InvalidKeySpecException {
     if (raw.length != 32) {
       throw new InvalidKeySpecException("an X25519 public key is 32 bytes, got " + raw.length);
     }
-    byte[] be = new byte[32];
-    for (int i = 0; i < 32; i++) {
-      be[i] = raw[31 - i];
-    }
-    be[0] &= 0x7f; // RFC 7748: the top bit is ignored
-    return factory()
-        .generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, new BigInteger(1, be)));
+    byte[] masked = raw.clone();
+    masked[31] &= 0x7f; // RFC 7748: the top bit is ignored
+    return XecKeyCodec.publicKey(Primitive.X25519, masked);
   }
 
   private static PublicKey fromDer(byte[] der) throws InvalidKeySpecException {

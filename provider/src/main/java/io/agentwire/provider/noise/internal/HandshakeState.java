@@ -11,13 +11,14 @@ import io.agentwire.provider.noise.NoiseRole;
 import io.agentwire.provider.noise.NoiseTransport;
 import io.agentwire.provider.noise.internal.HandshakePattern.Message;
 import io.agentwire.provider.noise.internal.HandshakePattern.Token;
-import io.agentwire.provider.xec.internal.XecKeys;
+import io.agentwire.provider.xec.XecKeyCodec;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.KeyPair;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.spec.InvalidKeySpecException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -133,10 +134,10 @@ public final class HandshakeState extends NoiseHandshakeSpi {
   @Override
   protected void engineSetLocalStaticKey(KeyPair keyPair) throws InvalidKeyException {
     checkConfigurable("setLocalStaticKey");
-    byte[] priv = XecKeys.rawPrivate(keyPair.getPrivate(), protocol.dh());
-    byte[] pub = XecKeys.publicOf(keyPair.getPrivate(), priv, dh);
+    byte[] priv = XecKeyCodec.exportPrivateScalar(keyPair.getPrivate(), protocol.dh());
+    byte[] pub = XecKeyCodec.rawPublicKeyOf(keyPair.getPrivate(), protocol.dh());
     if (keyPair.getPublic() != null
-        && !Arrays.equals(pub, XecKeys.rawPublic(keyPair.getPublic(), protocol.dh()))) {
+        && !Arrays.equals(pub, XecKeyCodec.rawPublicKey(keyPair.getPublic(), protocol.dh()))) {
       Arrays.fill(priv, (byte) 0);
       throw new InvalidKeyException("the key pair's public key does not match its private key");
     }
@@ -146,8 +147,8 @@ public final class HandshakeState extends NoiseHandshakeSpi {
   @Override
   protected void engineSetLocalStaticKey(PrivateKey privateKey) throws InvalidKeyException {
     checkConfigurable("setLocalStaticKey");
-    byte[] priv = XecKeys.rawPrivate(privateKey, protocol.dh());
-    installLocalStatic(priv, XecKeys.publicOf(privateKey, priv, dh));
+    byte[] priv = XecKeyCodec.exportPrivateScalar(privateKey, protocol.dh());
+    installLocalStatic(priv, XecKeyCodec.rawPublicKeyOf(privateKey, protocol.dh()));
   }
 
   private void installLocalStatic(byte[] priv, byte[] pub) {
@@ -173,7 +174,7 @@ public final class HandshakeState extends NoiseHandshakeSpi {
               + " the peer's static key in advance; it is learned during the handshake"
               + " (getRemoteStaticKey())");
     }
-    remoteStatic = XecKeys.rawPublic(publicKey, protocol.dh());
+    remoteStatic = XecKeyCodec.rawPublicKey(publicKey, protocol.dh());
   }
 
   @Override
@@ -208,7 +209,7 @@ public final class HandshakeState extends NoiseHandshakeSpi {
   @Override
   protected void engineSetEphemeralKeyForTesting(PrivateKey privateKey) throws InvalidKeyException {
     checkConfigurable("setEphemeralKeyForTesting");
-    fixedEphemeral = XecKeys.rawPrivate(privateKey, protocol.dh());
+    fixedEphemeral = XecKeyCodec.exportPrivateScalar(privateKey, protocol.dh());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -602,7 +603,16 @@ public final class HandshakeState extends NoiseHandshakeSpi {
   @Override
   protected Optional<PublicKey> engineGetRemoteStaticKey() {
     checkLive();
-    return Optional.ofNullable(remoteStatic).map(k -> XecKeys.publicKey(protocol.dh(), k));
+    return Optional.ofNullable(remoteStatic).map(this::remoteStaticKey);
+  }
+
+  /** The peer's static key as a JCA key; its length was checked when it was learned. */
+  private PublicKey remoteStaticKey(byte[] raw) {
+    try {
+      return XecKeyCodec.publicKey(protocol.dh(), raw);
+    } catch (InvalidKeySpecException e) {
+      throw new IllegalStateException("a stored remote static key has the wrong length", e);
+    }
   }
 
   @Override
@@ -622,7 +632,7 @@ public final class HandshakeState extends NoiseHandshakeSpi {
         sending = null;
       }
     }
-    PublicKey rs = remoteStatic == null ? null : XecKeys.publicKey(protocol.dh(), remoteStatic);
+    PublicKey rs = remoteStatic == null ? null : remoteStaticKey(remoteStatic);
     split = true;
     wipeSecrets();
     return new TransportEngine(protocol, role, sending, receiving, h, rs);

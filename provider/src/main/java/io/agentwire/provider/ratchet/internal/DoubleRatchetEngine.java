@@ -4,7 +4,7 @@ import io.agentwire.provider.backend.Primitive;
 import io.agentwire.provider.backend.internal.Backends;
 import io.agentwire.provider.ratchet.DoubleRatchetSpi;
 import io.agentwire.provider.ratchet.RatchetSession;
-import io.agentwire.provider.xec.internal.XecKeys;
+import io.agentwire.provider.xec.XecKeyCodec;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.KeyPair;
@@ -46,7 +46,7 @@ public final class DoubleRatchetEngine extends DoubleRatchetSpi {
       int maxStoredKeys)
       throws GeneralSecurityException {
     profile.checkAssociatedData(associatedData);
-    byte[] peer = XecKeys.rawPublic(responderRatchetKey, Primitive.X25519);
+    byte[] peer = XecKeyCodec.rawPublicKey(responderRatchetKey, Primitive.X25519);
     return RatchetState.initiator(
         profile, sharedSecret, peer, associatedData, maxSkip, maxStoredKeys);
   }
@@ -60,9 +60,10 @@ public final class DoubleRatchetEngine extends DoubleRatchetSpi {
       int maxStoredKeys)
       throws GeneralSecurityException {
     profile.checkAssociatedData(associatedData);
-    byte[] priv = XecKeys.rawPrivate(responderRatchetKeyPair.getPrivate(), Primitive.X25519);
+    byte[] priv =
+        XecKeyCodec.exportPrivateScalar(responderRatchetKeyPair.getPrivate(), Primitive.X25519);
     try {
-      byte[] pub = XecKeys.rawPublic(responderRatchetKeyPair.getPublic(), Primitive.X25519);
+      byte[] pub = XecKeyCodec.rawPublicKey(responderRatchetKeyPair.getPublic(), Primitive.X25519);
       byte[] derived = new byte[32];
       Backends.dh(Primitive.X25519).publicKey(priv, derived);
       if (!MessageDigest.isEqual(derived, pub)) {

@@ -1,6 +1,8 @@
 package io.agentwire.provider.xec.internal;
 
+import io.agentwire.provider.backend.DhFunction;
 import io.agentwire.provider.backend.Primitive;
+import io.agentwire.provider.backend.internal.Backends;
 import java.math.BigInteger;
 import java.security.InvalidKeyException;
 import java.security.Key;
@@ -162,16 +164,43 @@ public final class XecKeys {
   }
 
   /**
-   * The public key of {@code key}, whose raw scalar is {@code raw}: remembered by AgentWire's own
-   * private keys (a static key is used for many handshakes), computed for anyone else's.
+   * The raw public key of the private {@code key} on {@code curve}: remembered by AgentWire's own
+   * private keys (a static key is used for many handshakes), computed with the provider's routed DH
+   * function for anyone else's.
    */
-  public static byte[] publicOf(Key key, byte[] raw, io.agentwire.provider.backend.DhFunction dh) {
-    if (key instanceof PrivateKeyImpl) {
-      return ((PrivateKeyImpl) key).publicKey(dh);
+  public static byte[] rawPublicOf(Key key, Primitive curve) throws InvalidKeyException {
+    byte[] raw = rawPrivate(key, curve);
+    try {
+      DhFunction dh = Backends.dh(curve);
+      if (key instanceof PrivateKeyImpl) {
+        return ((PrivateKeyImpl) key).publicKey(dh);
+      }
+      byte[] pub = new byte[raw.length];
+      dh.publicKey(raw, pub);
+      return pub;
+    } finally {
+      Arrays.fill(raw, (byte) 0);
     }
-    byte[] pub = new byte[raw.length];
-    dh.publicKey(raw, pub);
-    return pub;
+  }
+
+  /**
+   * The raw public key in an X.509 SubjectPublicKeyInfo of either curve (RFC 8410), exactly as
+   * encoded: bit 255 of an X25519 key is kept.
+   */
+  public static byte[] rawPublicFromX509(byte[] encoded) throws InvalidKeySpecException {
+    // The canonical form is the fixed prefix and the key: compared, not parsed, on this hot path
+    // (peer keys, trust stores, fingerprints).
+    for (Primitive curve : new Primitive[] {Primitive.X25519, Primitive.X448}) {
+      byte[] prefix = curve == Primitive.X25519 ? SPKI_25519 : SPKI_448;
+      if (encoded != null
+          && encoded.length == prefix.length + curve.length()
+          && Arrays.equals(encoded, 0, prefix.length, prefix, 0, prefix.length)) {
+        return Arrays.copyOfRange(encoded, prefix.length, encoded.length);
+      }
+    }
+    // Anything else is refused; the parser says why.
+    decodeX509(encoded);
+    throw new InvalidKeySpecException("X.509 public key is not in canonical DER form");
   }
 
   private static void requireCurve(Primitive actual, Primitive expected)
@@ -411,7 +440,7 @@ public final class XecKeys {
     }
 
     /** The matching public key (a copy), computed once. */
-    byte[] publicKey(io.agentwire.provider.backend.DhFunction dh) {
+    byte[] publicKey(DhFunction dh) {
       byte[] pub = publicKey;
       if (pub == null) {
         pub = new byte[raw.length];

@@ -1,13 +1,14 @@
-package io.agentwire.nativeaccel;
+package io.agentwire.bench;
 
 import io.agentwire.provider.backend.AeadCipher;
+import io.agentwire.provider.backend.CryptoBackend;
+import io.agentwire.provider.backend.CryptoBackends;
 import io.agentwire.provider.backend.DhFunction;
 import io.agentwire.provider.backend.HashFunction;
 import io.agentwire.provider.backend.Primitive;
-import io.agentwire.provider.backend.internal.Backends;
-import io.agentwire.provider.backend.internal.PureJavaBackend;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Cipher;
 import javax.crypto.KeyAgreement;
@@ -26,8 +27,9 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The primitives side by side: "auto" is what the provider routes to by default, "native" is
  * libsodium through JNA, "pure-java" is the always-present backend, "jdk" is the JDK's own provider
- * called directly (SunJCE, SunEC). In package nativeaccel only to reach the JNA binding for the
- * per-call overhead.
+ * called directly (SunJCE, SunEC). Public API only: the native backend is found as the provider
+ * finds it, with {@link ServiceLoader}. The fixed cost of one JNA call is measured inside
+ * native-accel, where its binding lives ({@code JnaCallOverheadBench} in its tests).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -57,13 +59,13 @@ public class BackendBench {
       Primitive p = Primitive.CHACHA20_POLY1305;
       switch (backend) {
         case "auto":
-          aead = Backends.newAead(p);
+          aead = CryptoBackends.routed().newAead(p);
           break;
         case "native":
-          aead = new SodiumBackend().newAead(p);
+          aead = nativeBackend().newAead(p);
           break;
         case "pure-java":
-          aead = PureJavaBackend.INSTANCE.newAead(p);
+          aead = CryptoBackends.pureJava().newAead(p);
           break;
         default:
           jdk = Cipher.getInstance("ChaCha20-Poly1305", "SunJCE");
@@ -104,7 +106,7 @@ public class BackendBench {
     @Setup(Level.Trial)
     public void setup() throws Exception {
       priv[0] = 1;
-      PureJavaBackend.INSTANCE
+      CryptoBackends.pureJava()
           .dh(Primitive.X25519)
           .publicKey(
               new byte[] {
@@ -114,13 +116,13 @@ public class BackendBench {
               pub);
       switch (backend) {
         case "auto":
-          dh = Backends.dh(Primitive.X25519);
+          dh = CryptoBackends.routed().dh(Primitive.X25519);
           break;
         case "native":
-          dh = new SodiumBackend().dh(Primitive.X25519);
+          dh = nativeBackend().dh(Primitive.X25519);
           break;
         case "pure-java":
-          dh = PureJavaBackend.INSTANCE.dh(Primitive.X25519);
+          dh = CryptoBackends.pureJava().dh(Primitive.X25519);
           break;
         default:
           jdk = KeyAgreement.getInstance("X25519", "SunEC");
@@ -158,13 +160,13 @@ public class BackendBench {
       in = new byte[size];
       switch (backend) {
         case "auto":
-          hash = Backends.newHash(Primitive.BLAKE2B);
+          hash = CryptoBackends.routed().newHash(Primitive.BLAKE2B);
           break;
         case "native":
-          hash = new SodiumBackend().newHash(Primitive.BLAKE2B);
+          hash = nativeBackend().newHash(Primitive.BLAKE2B);
           break;
         default:
-          hash = PureJavaBackend.INSTANCE.newHash(Primitive.BLAKE2B);
+          hash = CryptoBackends.pureJava().newHash(Primitive.BLAKE2B);
       }
     }
   }
@@ -176,22 +178,17 @@ public class BackendBench {
     return s.out;
   }
 
-  /** Binds libsodium (as the provider would) before the JNA call is timed. */
-  @State(Scope.Benchmark)
-  public static class Bound {
-    @Setup(Level.Trial)
-    public void bind() {
-      if (!SodiumLibrary.LOADED) {
-        throw new IllegalStateException("libsodium not loaded: " + SodiumLibrary.FAILURE);
+  /**
+   * The native backend on the class path (native-accel's libsodium), as the provider's discovery
+   * finds it; the first native one, whether or not it loaded, so that a missing library fails the
+   * trial with its own reason.
+   */
+  static CryptoBackend nativeBackend() {
+    for (CryptoBackend b : ServiceLoader.load(CryptoBackend.class)) {
+      if (b.isNative()) {
+        return b;
       }
     }
-  }
-
-  /** The fixed cost of one JNA direct-mapped call into libsodium (a function that does nothing). */
-  @Benchmark
-  @OutputTimeUnit(TimeUnit.NANOSECONDS)
-  @BenchmarkMode(Mode.AverageTime)
-  public int jnaCallOverhead(Bound bound) {
-    return Sodium.sodium_library_version_major();
+    throw new IllegalStateException("no native backend on the class path (agentwire-native-accel)");
   }
 }
