@@ -16,6 +16,7 @@ import io.agentwire.socketfactory.identity.AgentPrincipal;
 import io.agentwire.socketfactory.identity.PeerTrustStore;
 import io.agentwire.socketfactory.identity.PeerVerifier;
 import io.agentwire.socketfactory.internal.protocol.ConnectionCore;
+import io.agentwire.testsupport.EchoServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -13,6 +13,7 @@ import io.agentwire.socketfactory.identity.PeerTrustStore;
 import io.agentwire.socketfactory.identity.PeerVerificationException;
 import io.agentwire.socketfactory.identity.PeerVerifier;
 import io.agentwire.socketfactory.internal.AgentSocketImpl;
+import io.agentwire.testsupport.EchoServer;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.InputStream;
