@@ -21,6 +21,7 @@ import io.agentwire.testsupport.MiniNoise;
 import io.agentwire.testsupport.NoiseJavaKeys;
 import io.agentwire.testsupport.NoiseJavaPeer;
 import io.agentwire.testsupport.NoisePeer;
+import io.agentwire.testsupport.TestThreads;
 import io.agentwire.testsupport.XecKeys;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -45,7 +46,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -89,13 +89,7 @@ class RawInteropTest {
       Map.of("25519", NjKey.generate("25519"), "448", NjKey.generate("448"));
   private static final byte[] PSK = random(32);
 
-  private static final ExecutorService POOL =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "raw-interop-peer");
-            t.setDaemon(true);
-            return t;
-          });
+  private static final ExecutorService POOL = TestThreads.daemonPool("raw-interop-peer");
 
   @AfterAll
   static void stopPool() {

@@ -120,6 +120,13 @@ public final class ChildProcess implements AutoCloseable {
     return text(out);
   }
 
+  /** The bytes the child wrote on stdout so far, for binary output. */
+  public byte[] outBytes() {
+    synchronized (out) {
+      return out.toByteArray();
+    }
+  }
+
   /** What the child printed on stderr so far; empty when merged. */
   public String err() {
     return text(err);

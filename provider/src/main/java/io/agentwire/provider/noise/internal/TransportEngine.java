@@ -206,7 +206,8 @@ final class TransportEngine implements NoiseTransport {
     cs.ratchet(protocol.hash(), sharedSecret);
   }
 
-  private CipherState sender() {
+  /** The sending state (package access: the cipher states never leave this package). */
+  CipherState sender() {
     checkLive();
     if (sending == null) {
       throw new IllegalStateException(
@@ -215,7 +216,8 @@ final class TransportEngine implements NoiseTransport {
     return sending;
   }
 
-  private CipherState receiver() {
+  /** The receiving state. */
+  CipherState receiver() {
     checkLive();
     if (receiving == null) {
       throw new IllegalStateException(
