@@ -14,7 +14,6 @@ import io.agentwire.provider.noise.NoiseHandshake;
 import io.agentwire.provider.noise.NoiseRole;
 import io.agentwire.provider.noise.NoiseTransport;
 import io.agentwire.testsupport.ChildProcess;
-import io.agentwire.testsupport.NativeRequirement;
 import io.agentwire.testsupport.SharedVectors;
 import java.io.File;
 import java.nio.file.Files;
@@ -43,8 +42,7 @@ class NativeBackendTest {
 
   @BeforeEach
   void needsLibsodium() {
-    NativeRequirement.check(
-        SodiumLibrary.LOADED, "libsodium is not loaded: " + SodiumLibrary.FAILURE);
+    NativeAvailable.check();
   }
 
   @Test

@@ -8,7 +8,6 @@ import io.agentwire.provider.backend.AeadCipher;
 import io.agentwire.provider.backend.HashFunction;
 import io.agentwire.provider.backend.Primitive;
 import io.agentwire.provider.backend.internal.PureJavaBackend;
-import io.agentwire.testsupport.NativeRequirement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,8 +21,7 @@ class NativeHygieneTest {
 
   @BeforeEach
   void needsLibsodium() {
-    NativeRequirement.check(
-        SodiumLibrary.LOADED, "libsodium is not loaded: " + SodiumLibrary.FAILURE);
+    NativeAvailable.check();
   }
 
   /** Takes every pooled area out, checks it, and puts them back. */

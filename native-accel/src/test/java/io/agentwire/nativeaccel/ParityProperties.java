@@ -10,7 +10,6 @@ import io.agentwire.provider.backend.HashFunction;
 import io.agentwire.provider.backend.Primitive;
 import io.agentwire.provider.backend.internal.PureJavaBackend;
 import io.agentwire.testsupport.Bytes;
-import io.agentwire.testsupport.NativeRequirement;
 import io.agentwire.testsupport.XecKeys;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
@@ -37,8 +36,7 @@ class ParityProperties {
 
   @BeforeProperty
   void needsLibsodium() {
-    NativeRequirement.check(
-        SodiumLibrary.LOADED, "libsodium is not loaded: " + SodiumLibrary.FAILURE);
+    NativeAvailable.check();
   }
 
   @Provide
