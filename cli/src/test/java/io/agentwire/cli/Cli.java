@@ -1,14 +1,11 @@
 package io.agentwire.cli;
 
-import java.io.ByteArrayOutputStream;
+import io.agentwire.testsupport.ChildProcess;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** Runs the real {@code agentwire.jar} in a child JVM and captures what it prints. */
 final class Cli implements AutoCloseable {
@@ -21,45 +18,32 @@ final class Cli implements AutoCloseable {
     return Path.of(jar);
   }
 
+  private final ChildProcess child;
   final Process process;
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private final Thread outReader;
-  private final Thread errReader;
 
-  private Cli(Process process) {
-    this.process = process;
-    outReader = drain(process.getInputStream(), out);
-    errReader = drain(process.getErrorStream(), err);
+  private Cli(ChildProcess child) {
+    this.child = child;
+    this.process = child.process();
   }
 
   static Cli start(String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-jar");
     cmd.add(jar().toString());
     cmd.addAll(List.of(args));
-    return new Cli(new ProcessBuilder(cmd).start());
+    return new Cli(ChildProcess.start(ChildProcess.java(cmd)));
   }
 
   /** Runs to completion with {@code stdin} as input. */
   static Cli run(String stdin, String... args) throws Exception {
     Cli c = start(args);
-    try (OutputStream in = c.process.getOutputStream()) {
-      in.write(stdin.getBytes(StandardCharsets.UTF_8));
-    }
+    c.child.input(stdin);
     c.await();
     return c;
   }
 
   int await() throws Exception {
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("agentwire did not finish; stderr: " + err());
-    }
-    outReader.join(5000);
-    errReader.join(5000);
-    return process.exitValue();
+    return child.await(Duration.ofSeconds(60));
   }
 
   int exit() {
@@ -67,15 +51,11 @@ final class Cli implements AutoCloseable {
   }
 
   String out() {
-    synchronized (out) {
-      return out.toString(StandardCharsets.UTF_8);
-    }
+    return child.out();
   }
 
   String err() {
-    synchronized (err) {
-      return err.toString(StandardCharsets.UTF_8);
-    }
+    return child.err();
   }
 
   /**
@@ -92,50 +72,11 @@ final class Cli implements AutoCloseable {
 
   /** Waits for a line on stderr that starts with {@code prefix} and returns it. */
   String awaitErrLine(String prefix) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
-      for (String line : err().split("\n")) {
-        if (line.startsWith(prefix)) {
-          return line;
-        }
-      }
-      if (!process.isAlive()) {
-        break;
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("no stderr line starting '" + prefix + "'; stderr: " + err());
-  }
-
-  private static Thread drain(InputStream in, ByteArrayOutputStream sink) {
-    Thread t =
-        new Thread(
-            () -> {
-              byte[] buf = new byte[4096];
-              int n;
-              try {
-                while ((n = in.read(buf)) > 0) {
-                  synchronized (sink) {
-                    sink.write(buf, 0, n);
-                  }
-                }
-              } catch (IOException e) {
-                // the process ended
-              }
-            });
-    t.setDaemon(true);
-    t.start();
-    return t;
+    return child.awaitErrLine(prefix, Duration.ofSeconds(30));
   }
 
   @Override
   public void close() {
-    process.destroy();
-    try {
-      process.waitFor(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    process.destroyForcibly();
+    child.close();
   }
 }

@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.southernstorm.noise.protocol.HandshakeState;
+import io.agentwire.testsupport.ChildProcess;
+import io.agentwire.testsupport.NoiseJavaKeys;
+import io.agentwire.testsupport.NoiseJavaPeer;
+import io.agentwire.testsupport.NoisePeer;
+import io.agentwire.testsupport.Openssl;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.net.InetAddress;
@@ -51,34 +55,24 @@ class CliIT {
     assertEquals(2, again.exit(), "refuses to overwrite: " + again.err());
     assertTrue(again.err().contains("exists"), again.err());
 
-    assumeTrue(openssl(), "openssl is not installed: skipping the openssl half of this test");
+    assumeTrue(
+        Openssl.installed(), "openssl is not installed: skipping the openssl half of this test");
     Path made = dir.resolve("openssl.pem");
-    Process p =
-        new ProcessBuilder("openssl", "genpkey", "-algorithm", "X25519", "-out", made.toString())
-            .redirectErrorStream(true)
-            .start();
-    assertEquals(0, p.waitFor());
-    Process der =
-        new ProcessBuilder("openssl", "pkey", "-in", made.toString(), "-pubout", "-outform", "DER")
-            .start();
-    byte[] spki = der.getInputStream().readAllBytes();
-    assertEquals(0, der.waitFor());
+    ChildProcess p =
+        Openssl.run(null, true, "genpkey", "-algorithm", "X25519", "-out", made.toString());
+    assertEquals(0, p.exitValue());
+    ChildProcess der =
+        Openssl.run(null, false, "pkey", "-in", made.toString(), "-pubout", "-outform", "DER");
+    byte[] spki = der.outBytes();
+    assertEquals(0, der.exitValue());
     String expected =
         java.util.Base64.getEncoder().encodeToString(Arrays.copyOfRange(spki, 12, spki.length));
     Cli fromOpenssl = Cli.run("", "pubkey", "-k", made.toString());
     assertEquals(0, fromOpenssl.exit(), fromOpenssl.err());
     assertEquals(expected, field(fromOpenssl.out(), "public key"));
     // And openssl reads ours.
-    Process ours = new ProcessBuilder("openssl", "pkey", "-in", key.toString(), "-noout").start();
-    assertEquals(0, ours.waitFor(), new String(ours.getErrorStream().readAllBytes()));
-  }
-
-  private static boolean openssl() {
-    try {
-      return new ProcessBuilder("openssl", "version").start().waitFor() == 0;
-    } catch (Exception e) {
-      return false;
-    }
+    ChildProcess ours = Openssl.run(null, false, "pkey", "-in", key.toString(), "-noout");
+    assertEquals(0, ours.exitValue(), ours.err());
   }
 
   @Test
@@ -239,33 +233,34 @@ class CliIT {
                 try (Socket s = ss.accept()) {
                   DataInputStream in = new DataInputStream(s.getInputStream());
                   DataOutputStream out = new DataOutputStream(s.getOutputStream());
-                  HandshakeState hs = new HandshakeState(protocol, HandshakeState.RESPONDER);
-                  hs.getLocalKeyPair().generateKeyPair();
-                  hs.setPrologue(new byte[] {1, 2, 3}, 0, 3);
-                  hs.start();
-                  byte[] buf = new byte[65535];
-                  while (hs.getAction() != HandshakeState.SPLIT) {
-                    if (hs.getAction() == HandshakeState.READ_MESSAGE) {
+                  NoisePeer hs =
+                      NoiseJavaPeer.create(
+                          protocol,
+                          false,
+                          new byte[] {1, 2, 3},
+                          NoiseJavaKeys.generate("25519").privateKey(),
+                          null,
+                          null);
+                  while (!hs.isComplete()) {
+                    if (hs.writesNext()) {
+                      byte[] m = hs.write(new byte[0]);
+                      out.writeShort(m.length);
+                      out.write(m);
+                    } else {
                       byte[] m = new byte[in.readUnsignedShort()];
                       in.readFully(m);
-                      hs.readMessage(m, 0, m.length, buf, 0);
-                    } else {
-                      int n = hs.writeMessage(buf, 0, null, 0, 0);
-                      out.writeShort(n);
-                      out.write(buf, 0, n);
+                      hs.read(m);
                     }
                   }
-                  var pair = hs.split();
+                  hs.split();
                   byte[] m = new byte[in.readUnsignedShort()];
                   in.readFully(m);
-                  int n = pair.getReceiver().decryptWithAd(null, m, 0, buf, 0, m.length);
                   byte[] reply =
-                      ("noise-java got: " + new String(buf, 0, n, StandardCharsets.UTF_8))
+                      ("noise-java got: " + new String(hs.decrypt(m), StandardCharsets.UTF_8))
                           .getBytes(StandardCharsets.UTF_8);
-                  byte[] ct = new byte[reply.length + 16];
-                  int c = pair.getSender().encryptWithAd(null, reply, 0, ct, 0, reply.length);
-                  out.writeShort(c);
-                  out.write(ct, 0, c);
+                  byte[] ct = hs.encrypt(reply);
+                  out.writeShort(ct.length);
+                  out.write(ct);
                   out.flush();
                   s.shutdownOutput();
                 } catch (Exception e) {

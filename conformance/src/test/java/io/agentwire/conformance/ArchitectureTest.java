@@ -41,6 +41,7 @@ class ArchitectureTest {
   private static final String P = "io.agentwire.provider";
   private static final String S = "io.agentwire.socketfactory";
   private static final String GENERATED = ".jmh_generated";
+  private static final String TEST_SUPPORT = "io.agentwire.testsupport";
 
   /**
    * Every production package and the other AgentWire packages it may use. A package missing here
@@ -151,11 +152,43 @@ class ArchitectureTest {
     production =
         new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .withImportOption(ArchitectureTest::notTestSupport)
             .importPackages("io.agentwire");
     assertTrue(
         production.contain("io.agentwire.provider.AgentWireProvider"),
         "the provider's classes were imported");
     assertTrue(production.contain("io.agentwire.bench.Report"), "bench's classes were imported");
+  }
+
+  /**
+   * The test-support module is a test-scope dependency whose classes reach this test as a jar, not
+   * as test classes; they are test code, so they are not part of the layout.
+   */
+  private static boolean notTestSupport(com.tngtech.archunit.core.importer.Location location) {
+    return !location.contains("agentwire-test-support") && !location.contains("/test-support/");
+  }
+
+  /**
+   * test-support uses no AgentWire module, so that every module's tests can use it (the provider's
+   * included) without a reactor cycle.
+   */
+  @Test
+  void testSupportUsesNoAgentWireModule() {
+    JavaClasses testSupport = new ClassFileImporter().importPackages(TEST_SUPPORT);
+    assertTrue(
+        testSupport.contain(TEST_SUPPORT + ".ChildProcess"),
+        "test-support's classes were imported");
+    noClasses()
+        .that()
+        .resideInAPackage(TEST_SUPPORT + "..")
+        .should()
+        .dependOnClassesThat(
+            DescribedPredicate.describe(
+                "AgentWire classes outside test-support",
+                c ->
+                    packageOf(c).startsWith("io.agentwire")
+                        && !packageOf(c).startsWith(TEST_SUPPORT)))
+        .check(testSupport);
   }
 
   static List<ArchRule> rules() {

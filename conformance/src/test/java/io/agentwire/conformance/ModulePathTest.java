@@ -6,15 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.agentwire.provider.noise.NoiseHandshake;
 import io.agentwire.provider.noise.NoiseRole;
 import io.agentwire.provider.noise.NoiseTransport;
+import io.agentwire.testsupport.ChildProcess;
+import io.agentwire.testsupport.NativeRequirement;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.security.KeyPairGenerator;
 import java.security.Provider;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -47,33 +48,35 @@ class ModulePathTest {
     Assumptions.assumeTrue(
         providerJar != null,
         "the provider is on the class path as a directory, not a jar: run `mvn verify`");
-    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     String testClasses =
         Paths.get(ModulePathTest.class.getProtectionDomain().getCodeSource().getLocation().toURI())
             .toString();
-    List<String> cmd = new ArrayList<>();
-    cmd.add(java);
-    cmd.add("--module-path");
-    cmd.add(String.join(File.pathSeparator, providerJar, bcJar, nativeJar, jnaJar));
-    cmd.add("--enable-native-access=ALL-UNNAMED");
-    cmd.add("--add-modules");
-    cmd.add("io.agentwire.provider");
-    cmd.add("-cp");
-    cmd.add(testClasses);
-    cmd.add(Probe.class.getName());
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "probe finished");
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.exitValue(), out);
-    System.out.println(
-        "module-path child: "
-            + out.strip().replace("\n", " | ")
-            + " (agentwire.test.native="
-            + System.getProperty("agentwire.test.native")
-            + ")");
-    assertTrue(out.contains("module io.agentwire.provider: handshake ok"), out);
-    if ("require".equals(System.getProperty("agentwire.test.native"))) {
-      assertTrue(out.contains("native in use: true"), "the native-accel module was found: " + out);
+    List<String> args = new ArrayList<>();
+    args.add("--module-path");
+    args.add(String.join(File.pathSeparator, providerJar, bcJar, nativeJar, jnaJar));
+    args.add("--enable-native-access=ALL-UNNAMED");
+    args.add("--add-modules");
+    args.add("io.agentwire.provider");
+    args.add("-cp");
+    args.add(testClasses);
+    args.add(Probe.class.getName());
+    try (ChildProcess p = ChildProcess.startMerged(ChildProcess.java(args))) {
+      assertTrue(p.waitFor(Duration.ofSeconds(60)), "probe finished");
+      String out = p.out();
+      assertEquals(0, p.exitValue(), out);
+      System.out.println(
+          "module-path child: "
+              + out.strip().replace("\n", " | ")
+              + " ("
+              + NativeRequirement.PROPERTY
+              + "="
+              + NativeRequirement.setting()
+              + ")");
+      assertTrue(out.contains("module io.agentwire.provider: handshake ok"), out);
+      if (NativeRequirement.required()) {
+        assertTrue(
+            out.contains("native in use: true"), "the native-accel module was found: " + out);
+      }
     }
   }
 

@@ -4,14 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.southernstorm.noise.protocol.CipherState;
-import com.southernstorm.noise.protocol.CipherStatePair;
-import com.southernstorm.noise.protocol.HandshakeState;
 import io.agentwire.provider.AgentWireProvider;
 import io.agentwire.provider.noise.NoiseHandshake;
 import io.agentwire.provider.noise.NoiseProtocol;
 import io.agentwire.provider.noise.NoiseRole;
 import io.agentwire.provider.noise.NoiseTransport;
+import io.agentwire.testsupport.NoiseJavaKeys;
+import io.agentwire.testsupport.NoiseJavaPeer;
+import io.agentwire.testsupport.NoisePeer;
+import io.agentwire.testsupport.XecKeys;
 import java.security.GeneralSecurityException;
 import java.security.Provider;
 import java.util.ArrayList;
@@ -264,16 +265,16 @@ class NoiseJavaOracleProperties {
     }
 
     Transcript run(Impl initiatorImpl, Impl responderImpl) throws Exception {
-      Party initiator = party(initiatorImpl, true);
-      Party responder = party(responderImpl, false);
+      NoisePeer initiator = party(initiatorImpl, true);
+      NoisePeer responder = party(responderImpl, false);
       Transcript t = new Transcript();
       int index = 0;
       while (!initiator.isComplete()) {
         boolean initiatorWrites = initiator.writesNext();
         assertEquals(
             initiatorWrites, !responder.writesNext(), "the parties agree on who writes next");
-        Party sender = initiatorWrites ? initiator : responder;
-        Party receiver = initiatorWrites ? responder : initiator;
+        NoisePeer sender = initiatorWrites ? initiator : responder;
+        NoisePeer receiver = initiatorWrites ? responder : initiator;
         byte[] payload = handshakePayloads.get(index).bytes;
         byte[] message = sender.write(payload);
         t.messages.add(message);
@@ -295,8 +296,8 @@ class NoiseJavaOracleProperties {
       int n = 0;
       for (TransportMessage m : transportMessages) {
         boolean fromInitiator = oneWay || m.fromInitiator;
-        Party sender = fromInitiator ? initiator : responder;
-        Party receiver = fromInitiator ? responder : initiator;
+        NoisePeer sender = fromInitiator ? initiator : responder;
+        NoisePeer receiver = fromInitiator ? responder : initiator;
         byte[] ciphertext = sender.encrypt(m.payload.bytes);
         t.messages.add(ciphertext);
         assertArrayEquals(
@@ -307,7 +308,7 @@ class NoiseJavaOracleProperties {
       return t;
     }
 
-    private Party party(Impl impl, boolean initiator) throws Exception {
+    private NoisePeer party(Impl impl, boolean initiator) throws Exception {
       byte[] localStatic =
           (initiator ? initiatorHasStatic() : responderHasStatic())
               ? raw(initiator ? keys.initiatorStatic : keys.responderStatic)
@@ -324,45 +325,17 @@ class NoiseJavaOracleProperties {
               : raw(initiator ? keys.initiatorEphemeral : keys.responderEphemeral);
       return impl == Impl.OURS
           ? new Ours(protocol, initiator, prologue, localStatic, remoteStatic, ephemeral)
-          : new NoiseJava(protocol, initiator, prologue, localStatic, remoteStatic, ephemeral);
+          : NoiseJavaPeer.create(
+              protocol.name(), initiator, prologue, localStatic, remoteStatic, ephemeral);
     }
 
     /** The public key, computed by noise-java (independent of our engine). */
-    private byte[] publicKeyOf(byte[] privateKey) throws Exception {
-      HandshakeState hs = new HandshakeState("Noise_XX" + suffix(), HandshakeState.INITIATOR);
-      hs.getLocalKeyPair().setPrivateKey(privateKey, 0);
-      byte[] pub = new byte[dhLength];
-      hs.getLocalKeyPair().getPublicKey(pub, 0);
-      hs.destroy();
-      return pub;
-    }
-
-    private String suffix() {
-      String name = protocol.name();
-      return name.substring(name.indexOf('_', "Noise_".length()));
+    private byte[] publicKeyOf(byte[] privateKey) {
+      return NoiseJavaKeys.publicOf(dhLength == 56 ? "448" : "25519", privateKey);
     }
   }
 
-  /** One side of a session, whichever implementation runs it. */
-  interface Party {
-    boolean writesNext();
-
-    boolean isComplete();
-
-    byte[] write(byte[] payload) throws Exception;
-
-    byte[] read(byte[] message) throws Exception;
-
-    byte[] handshakeHash();
-
-    void split() throws Exception;
-
-    byte[] encrypt(byte[] plaintext) throws Exception;
-
-    byte[] decrypt(byte[] ciphertext) throws Exception;
-  }
-
-  static final class Ours implements Party {
+  static final class Ours implements NoisePeer {
     private final NoiseHandshake hs;
     private NoiseTransport transport;
 
@@ -414,6 +387,11 @@ class NoiseJavaOracleProperties {
     }
 
     @Override
+    public byte[] remoteStatic() {
+      return hs.getRemoteStaticKey().map(XecKeys::littleEndian).orElse(null);
+    }
+
+    @Override
     public void split() throws Exception {
       byte[] h = hs.getHandshakeHash();
       transport = hs.split();
@@ -428,87 +406,6 @@ class NoiseJavaOracleProperties {
     @Override
     public byte[] decrypt(byte[] ciphertext) throws Exception {
       return transport.decrypt(ciphertext);
-    }
-  }
-
-  static final class NoiseJava implements Party {
-    private final HandshakeState hs;
-    private CipherStatePair pair;
-
-    NoiseJava(
-        NoiseProtocol protocol,
-        boolean initiator,
-        byte[] prologue,
-        byte[] localStatic,
-        byte[] remoteStatic,
-        byte[] ephemeral)
-        throws Exception {
-      hs =
-          new HandshakeState(
-              protocol.name(), initiator ? HandshakeState.INITIATOR : HandshakeState.RESPONDER);
-      hs.setPrologue(prologue, 0, prologue.length);
-      if (localStatic != null) {
-        hs.getLocalKeyPair().setPrivateKey(localStatic, 0);
-      }
-      if (remoteStatic != null) {
-        hs.getRemotePublicKey().setPublicKey(remoteStatic, 0);
-      }
-      if (ephemeral != null) {
-        hs.getFixedEphemeralKey().setPrivateKey(ephemeral, 0);
-      }
-      assertEquals(localStatic != null, hs.needsLocalKeyPair() || hs.hasLocalKeyPair());
-      hs.start();
-    }
-
-    @Override
-    public boolean writesNext() {
-      return hs.getAction() == HandshakeState.WRITE_MESSAGE;
-    }
-
-    @Override
-    public boolean isComplete() {
-      int a = hs.getAction();
-      return a == HandshakeState.SPLIT || a == HandshakeState.COMPLETE;
-    }
-
-    @Override
-    public byte[] write(byte[] payload) throws Exception {
-      byte[] out = new byte[payload.length + 2 * 56 + 3 * 16];
-      int n = hs.writeMessage(out, 0, payload, 0, payload.length);
-      return Arrays.copyOf(out, n);
-    }
-
-    @Override
-    public byte[] read(byte[] message) throws Exception {
-      byte[] out = new byte[message.length];
-      int n = hs.readMessage(message, 0, message.length, out, 0);
-      return Arrays.copyOf(out, n);
-    }
-
-    @Override
-    public byte[] handshakeHash() {
-      return hs.getHandshakeHash();
-    }
-
-    @Override
-    public void split() {
-      pair = hs.split();
-    }
-
-    @Override
-    public byte[] encrypt(byte[] plaintext) throws Exception {
-      CipherState c = pair.getSender();
-      byte[] out = new byte[plaintext.length + c.getMACLength()];
-      int n = c.encryptWithAd(null, plaintext, 0, out, 0, plaintext.length);
-      return Arrays.copyOf(out, n);
-    }
-
-    @Override
-    public byte[] decrypt(byte[] ciphertext) throws Exception {
-      CipherState c = pair.getReceiver();
-      byte[] out = new byte[ciphertext.length];
-      int n = c.decryptWithAd(null, ciphertext, 0, out, 0, ciphertext.length);
-      return Arrays.copyOf(out, n);
     }
   }
 }

@@ -1,6 +1,6 @@
 package io.agentwire.conformance;
 
-import static io.agentwire.conformance.SharedVectors.hex;
+import static io.agentwire.conformance.VectorJson.hex;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -59,7 +59,7 @@ class NoiseVectorTest {
 
   @TestFactory
   Stream<DynamicTest> noiseCFallback() {
-    JsonNode all = SharedVectors.load("noise/noise-c-fallback.json");
+    JsonNode all = VectorJson.load("noise/noise-c-fallback.json");
     List<DynamicTest> tests = new ArrayList<>();
     TOTAL.put("noise-c fallback", all.size());
     int i = 0;
@@ -79,7 +79,7 @@ class NoiseVectorTest {
   }
 
   private Stream<DynamicTest> suite(String label, String file) {
-    JsonNode vectors = SharedVectors.load(file).get("vectors");
+    JsonNode vectors = VectorJson.load(file).get("vectors");
     TOTAL.put(label, vectors.size());
     List<DynamicTest> tests = new ArrayList<>();
     int i = 0;

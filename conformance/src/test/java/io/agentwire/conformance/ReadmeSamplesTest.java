@@ -7,6 +7,7 @@ import io.agentwire.socketfactory.AgentServerSocketFactory;
 import io.agentwire.socketfactory.AgentSocketConfig;
 import io.agentwire.socketfactory.identity.AgentIdentity;
 import io.agentwire.socketfactory.identity.PeerVerifier;
+import io.agentwire.testsupport.EchoServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,8 +15,6 @@ import java.io.OutputStream;
 import java.io.StringWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -63,8 +62,8 @@ class ReadmeSamplesTest {
           "import io.agentwire.socketfactory.*;",
           "import io.agentwire.socketfactory.identity.*;");
 
-  private static ServerSocket echo;
-  private static ServerSocket https;
+  private static EchoServer echo;
+  private static EchoServer https;
 
   @BeforeAll
   static void servers() throws IOException {
@@ -74,48 +73,14 @@ class ReadmeSamplesTest {
             .peerVerifier(PeerVerifier.anyPeer())
             .build();
     AgentServerSocketFactory factory = new AgentServerSocketFactory(config);
-    echo = serve(factory, ReadmeSamplesTest::echo);
-    https = serve(factory, ReadmeSamplesTest::http);
+    echo = new EchoServer(factory, ReadmeSamplesTest::echo);
+    https = new EchoServer(factory, ReadmeSamplesTest::http);
   }
 
   @AfterAll
   static void stop() throws IOException {
     echo.close();
     https.close();
-  }
-
-  interface Handler {
-    void handle(Socket s) throws IOException;
-  }
-
-  private static ServerSocket serve(AgentServerSocketFactory factory, Handler handler)
-      throws IOException {
-    ServerSocket server = factory.createServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread t =
-        new Thread(
-            () -> {
-              while (!server.isClosed()) {
-                try {
-                  Socket s = server.accept();
-                  Thread c =
-                      new Thread(
-                          () -> {
-                            try (s) {
-                              handler.handle(s);
-                            } catch (IOException e) {
-                              // a sample that closes early is fine
-                            }
-                          });
-                  c.setDaemon(true);
-                  c.start();
-                } catch (IOException e) {
-                  // closed
-                }
-              }
-            });
-    t.setDaemon(true);
-    t.start();
-    return server;
   }
 
   private static void echo(Socket s) throws IOException {
@@ -209,7 +174,7 @@ class ReadmeSamplesTest {
             new URL[] {dir.toUri().toURL()}, ReadmeSamplesTest.class.getClassLoader())) {
       Method run = loader.loadClass(className).getMethod("run", Path.class, int.class, int.class);
       try {
-        run.invoke(null, dir, echo.getLocalPort(), https.getLocalPort());
+        run.invoke(null, dir, echo.port(), https.port());
       } catch (InvocationTargetException e) {
         throw new AssertionError(
             "README sample " + (index + 1) + " failed: " + e.getCause(), e.getCause());

@@ -1,6 +1,6 @@
 package io.agentwire.conformance;
 
-import static io.agentwire.conformance.SharedVectors.hex;
+import static io.agentwire.conformance.VectorJson.hex;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -105,7 +105,7 @@ class WycheproofTest {
   }
 
   private Stream<DynamicTest> xdh(String file, String curve, boolean pem) {
-    JsonNode root = SharedVectors.load("wycheproof/" + file + ".json");
+    JsonNode root = VectorJson.load("wycheproof/" + file + ".json");
     Tally tally = tally(file, root);
     List<DynamicTest> tests = new ArrayList<>();
     for (JsonNode group : root.get("testGroups")) {
@@ -183,7 +183,7 @@ class WycheproofTest {
   @TestFactory
   @Order(4)
   Stream<DynamicTest> chacha20Poly1305Cipher() {
-    JsonNode root = SharedVectors.load("wycheproof/chacha20_poly1305_test.json");
+    JsonNode root = VectorJson.load("wycheproof/chacha20_poly1305_test.json");
     Tally tally = tally("chacha20_poly1305_test (Cipher ChaCha20-Poly1305)", root);
     Aead cipher = new ProviderChaCha();
     List<DynamicTest> tests = new ArrayList<>();
@@ -258,7 +258,7 @@ class WycheproofTest {
 
   private Stream<DynamicTest> backendAead(
       String file, Primitive primitive, Predicate<JsonNode> supported, String unsupportedReason) {
-    JsonNode root = SharedVectors.load("wycheproof/" + file + ".json");
+    JsonNode root = VectorJson.load("wycheproof/" + file + ".json");
     Tally tally =
         tally(
             file

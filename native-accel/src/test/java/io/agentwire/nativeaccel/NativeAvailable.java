@@ -1,27 +1,18 @@
 package io.agentwire.nativeaccel;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
-import org.junit.jupiter.api.Assumptions;
+import io.agentwire.testsupport.NativeRequirement;
 
 /**
- * Native tests need libsodium. Under {@code agentwire.test.native=require} (the build's default,
- * and what CI uses after installing libsodium) its absence fails the test; otherwise it skips
- * loudly.
+ * Native tests need libsodium: {@link NativeRequirement} (the one rule for every module) decides
+ * whether its absence fails the test or skips it loudly; this names the library and why it did not
+ * load.
  */
 final class NativeAvailable {
 
   private NativeAvailable() {}
 
   static void check() {
-    if (SodiumLibrary.LOADED) {
-      return;
-    }
-    String why = "libsodium is not loaded: " + SodiumLibrary.FAILURE;
-    if ("require".equals(System.getProperty("agentwire.test.native", "require"))) {
-      fail(why + " (install libsodium23, or run with -Dagentwire.test.native=auto to skip)");
-    }
-    System.err.println("*** SKIPPED LOUDLY: " + why);
-    Assumptions.abort(why);
+    NativeRequirement.check(
+        SodiumLibrary.LOADED, "libsodium is not loaded: " + SodiumLibrary.FAILURE);
   }
 }

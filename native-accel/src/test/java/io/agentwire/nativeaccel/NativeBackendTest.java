@@ -13,13 +13,15 @@ import io.agentwire.provider.backend.internal.PureJavaBackend;
 import io.agentwire.provider.noise.NoiseHandshake;
 import io.agentwire.provider.noise.NoiseRole;
 import io.agentwire.provider.noise.NoiseTransport;
+import io.agentwire.testsupport.ChildProcess;
+import io.agentwire.testsupport.SharedVectors;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.KeyPairGenerator;
 import java.security.Provider;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -154,11 +156,7 @@ class NativeBackendTest {
 
   @Test
   void xchacha20Poly1305PassesWycheproof() throws Exception {
-    Path file =
-        Paths.get(System.getProperty("agentwire.vectors", "../../shared/vectors"))
-            .resolve("wycheproof/xchacha20_poly1305_test.json");
-    org.junit.jupiter.api.Assumptions.assumeTrue(
-        Files.isRegularFile(file), "SKIPPED LOUDLY: " + file + " is absent");
+    Path file = SharedVectors.file("wycheproof/xchacha20_poly1305_test.json");
     String json = Files.readString(file);
     // A small reader for this file's flat test objects; the module needs no JSON library.
     var tests =
@@ -257,15 +255,11 @@ class NativeBackendTest {
   }
 
   private static String run(String cp, String... props) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(Arrays.asList(props));
-    cmd.add("-cp");
-    cmd.add(cp);
-    cmd.add(Child.class.getName());
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child finished");
-    return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    try (ChildProcess p =
+        ChildProcess.startMerged(ChildProcess.javaMain(cp, Child.class.getName(), props))) {
+      assertTrue(p.waitFor(Duration.ofSeconds(60)), "child finished");
+      return p.out();
+    }
   }
 
   /** Runs in a child JVM so that backend selection starts from scratch. */

@@ -9,9 +9,13 @@ import io.agentwire.provider.backend.DhFunction;
 import io.agentwire.provider.backend.HashFunction;
 import io.agentwire.provider.backend.Primitive;
 import io.agentwire.provider.backend.internal.PureJavaBackend;
+import io.agentwire.testsupport.Bytes;
+import io.agentwire.testsupport.XecKeys;
 import java.security.GeneralSecurityException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -90,23 +94,16 @@ class ParityProperties {
   Arbitrary<byte[]> points() {
     // Random points, and the small-order points (with and without the top bit) every X25519
     // implementation must agree on.
-    String[] smallOrder = {
-      "0000000000000000000000000000000000000000000000000000000000000000",
-      "0100000000000000000000000000000000000000000000000000000000000000",
-      "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800",
-      "5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157",
-      "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
-      "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
-      "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
-      "cdeb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b880",
-      "4c9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f11d7",
-      "d9ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
-      "daffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
-      "dbffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
-    };
+    List<byte[]> smallOrder = new ArrayList<>(XecKeys.X25519_SMALL_ORDER);
+    smallOrder.addAll(
+        Bytes.hexList(
+            "cdeb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b880",
+            "4c9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f11d7",
+            "d9ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+            "daffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+            "dbffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"));
     return Arbitraries.oneOf(
-        Arbitraries.bytes().array(byte[].class).ofSize(32),
-        Arbitraries.of(smallOrder).map(h -> HexFormat.of().parseHex(h)));
+        Arbitraries.bytes().array(byte[].class).ofSize(32), Arbitraries.of(smallOrder));
   }
 
   @Property(tries = 300)

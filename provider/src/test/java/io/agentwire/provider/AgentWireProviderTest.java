@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentwire.provider.noise.NoiseHandshake;
+import io.agentwire.testsupport.ChildProcess;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -29,8 +30,8 @@ import java.security.spec.NamedParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.security.spec.XECPublicKeySpec;
+import java.time.Duration;
 import java.util.HexFormat;
-import java.util.concurrent.TimeUnit;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.KeyAgreement;
@@ -82,20 +83,17 @@ class AgentWireProviderTest {
   void staticRegistrationByNameThroughServiceLoaderAndAJavaSecurityFragment() throws Exception {
     Path fragment = Paths.get("..", "META-INF", "java.security").toAbsolutePath().normalize();
     assertTrue(Files.isRegularFile(fragment), fragment.toString());
-    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-    Process p =
-        new ProcessBuilder(
-                java,
-                "-Djava.security.properties=" + fragment,
-                "-cp",
+    try (ChildProcess p =
+        ChildProcess.startMerged(
+            ChildProcess.javaMain(
                 System.getProperty("java.class.path"),
-                StaticRegistrationProbe.class.getName())
-            .redirectErrorStream(true)
-            .start();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "probe finished");
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.exitValue(), out);
-    assertTrue(out.contains("AgentWire registered statically"), out);
+                StaticRegistrationProbe.class.getName(),
+                "-Djava.security.properties=" + fragment))) {
+      assertTrue(p.waitFor(Duration.ofSeconds(60)), "probe finished");
+      String out = p.out();
+      assertEquals(0, p.exitValue(), out);
+      assertTrue(out.contains("AgentWire registered statically"), out);
+    }
   }
 
   @Test

@@ -15,8 +15,8 @@ import io.agentwire.socketfactory.identity.AgentIdentity;
 import io.agentwire.socketfactory.identity.AgentPrincipal;
 import io.agentwire.socketfactory.identity.PeerTrustStore;
 import io.agentwire.socketfactory.identity.PeerVerifier;
-import io.agentwire.socketfactory.internal.protocol.ConnectionCore;
-import io.agentwire.socketfactory.internal.protocol.ConnectionSettings;
+import io.agentwire.testsupport.EchoServer;
+import io.agentwire.testsupport.TestThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,7 +26,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -51,14 +50,7 @@ class ConcurrencyTest {
 
   private static final AgentIdentity SERVER_ID = AgentIdentity.generate();
   private static final AgentIdentity CLIENT_ID = AgentIdentity.generate();
-  private static final AtomicInteger THREADS = new AtomicInteger();
-  private static final ExecutorService POOL =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "concurrency-" + THREADS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-          });
+  private static final ExecutorService POOL = TestThreads.daemonPool("concurrency");
 
   @AfterAll
   static void shutdown() {
@@ -606,80 +598,6 @@ class ConcurrencyTest {
       assertEquals(size, pos);
       es.awaitEnded(1);
       assertEquals(List.of(), es.failures);
-    }
-  }
-
-  /**
-   * The interleaving behind the occasional "a DH step started before the previous one finished" in
-   * the full-duplex tests, made deterministic on the I/O-free core. A writer's {@code beforeData}
-   * flushes queued control records and then may start a DH step; the reader, between the two, can
-   * finish the previous step and queue its KEY_SWITCH. The new KEY_SHARE then goes out before that
-   * KEY_SWITCH, and the peer, still awaiting the switch, rejects it. Here the reader's turn is
-   * taken at exactly that point: the reply is read, then a step starts ({@code wrapDhStep}, what
-   * {@code startDhStep} does in {@code beforeData} and in {@code requestDhStep}), then the queued
-   * controls are flushed, as the writer would on its next record.
-   */
-  @Test
-  @Timeout(value = 10, unit = TimeUnit.SECONDS)
-  void aDhStepStartedWhileTheLastKeySwitchIsQueuedKeepsTheConnectionWorking() throws Exception {
-    AgentSocketConfig cc = clientConfig().build();
-    AgentSocketConfig sc = serverConfig().build();
-    ConnectionCore client =
-        new ConnectionCore(
-            new ConnectionSettings(cc, true, "127.0.0.1", false, cc.cipherSuites(), true));
-    ConnectionCore server =
-        new ConnectionCore(new ConnectionSettings(sc, false, null, false, sc.cipherSuites(), true));
-    client.beginHandshake();
-    server.beginHandshake();
-    for (int i = 0; i < 4 && !(client.isHandshakeComplete() && server.isHandshakeComplete()); i++) {
-      deliver(client, server);
-      deliver(server, client);
-    }
-    assertTrue(client.isHandshakeComplete() && server.isHandshakeComplete());
-
-    client.wrapDhStep(); // KEY_SHARE
-    deliver(client, server); // the server queues KEY_SHARE_REPLY
-    server.wrapControls();
-    deliver(server, client); // the client's reader finishes the step: KEY_SWITCH queued
-    assertTrue(client.hasControls(), "the client owes the server a KEY_SWITCH");
-    client.wrapDhStep(); // the writer's startDhStep, before it flushes controls again
-    client.wrapControls();
-    try {
-      deliver(client, server);
-      server.wrapControls();
-      deliver(server, client);
-      client.wrapControls();
-      deliver(client, server);
-    } catch (javax.net.ssl.SSLException e) {
-      throw new AssertionError(
-          "a DH step started while the previous step's KEY_SWITCH was still queued broke the"
-              + " connection: "
-              + e,
-          e);
-    }
-    // Both directions still carry data.
-    byte[] ping = HostileInputTest.pattern(1000, 11);
-    client.wrap(ping, 0, ping.length);
-    assertArrayEquals(ping, deliver(client, server));
-    server.wrap(ping, 0, ping.length);
-    assertArrayEquals(ping, deliver(server, client));
-  }
-
-  /** Moves {@code from}'s outbound bytes into {@code to} and processes them; returns its data. */
-  private static byte[] deliver(ConnectionCore from, ConnectionCore to) throws IOException {
-    byte[] bytes = Arrays.copyOf(from.outboundArray(), from.outboundLength());
-    from.outboundDrained();
-    to.feed(bytes, 0, bytes.length);
-    java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
-    while (true) {
-      if (to.plainAvailable() > 0) {
-        byte[] b = new byte[to.plainAvailable()];
-        data.write(b, 0, to.readPlain(b, 0, b.length));
-        continue;
-      }
-      if (to.unwrap() == ConnectionCore.Event.NEED_INPUT) {
-        return data.toByteArray();
-      }
     }
   }
 

@@ -8,6 +8,7 @@ import io.agentwire.socketfactory.identity.AgentIdentity;
 import io.agentwire.socketfactory.identity.PeerTrustStore;
 import io.agentwire.socketfactory.identity.PeerVerificationException;
 import io.agentwire.socketfactory.identity.PeerVerifier;
+import io.agentwire.testsupport.EchoServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;

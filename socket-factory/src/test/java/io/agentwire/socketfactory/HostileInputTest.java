@@ -12,6 +12,9 @@ import io.agentwire.socketfactory.identity.AgentIdentity;
 import io.agentwire.socketfactory.identity.PeerTrustStore;
 import io.agentwire.socketfactory.identity.PeerVerificationException;
 import io.agentwire.socketfactory.identity.PeerVerifier;
+import io.agentwire.testsupport.EchoServer;
+import io.agentwire.testsupport.MitmProxy;
+import io.agentwire.testsupport.TestThreads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,13 +55,7 @@ class HostileInputTest {
   private static final AgentIdentity CLIENT_ID = AgentIdentity.generate();
   private static final byte[][] CHUNKS = {pattern(100, 1), pattern(100, 2), pattern(100, 3)};
   private static final byte[] ALL = concat(CHUNKS);
-  private static final ExecutorService POOL =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "hostile-test");
-            t.setDaemon(true);
-            return t;
-          });
+  private static final ExecutorService POOL = TestThreads.daemonPool("hostile-test");
 
   @AfterAll
   static void shutdown() {

@@ -11,6 +11,7 @@ import io.agentwire.socketfactory.identity.AgentKeys;
 import io.agentwire.socketfactory.identity.AgentPrincipal;
 import io.agentwire.socketfactory.identity.PeerTrustStore;
 import io.agentwire.socketfactory.identity.PeerVerifier;
+import io.agentwire.testsupport.EchoServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

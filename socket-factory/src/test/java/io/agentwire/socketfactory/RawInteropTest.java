@@ -1,5 +1,9 @@
 package io.agentwire.socketfactory;
 
+import static io.agentwire.testsupport.Bytes.concat;
+import static io.agentwire.testsupport.Bytes.random;
+import static io.agentwire.testsupport.Bytes.text;
+import static io.agentwire.testsupport.XecKeys.littleEndian;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,11 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.southernstorm.noise.protocol.CipherState;
-import com.southernstorm.noise.protocol.CipherStatePair;
-import com.southernstorm.noise.protocol.DHState;
-import com.southernstorm.noise.protocol.HandshakeState;
-import com.southernstorm.noise.protocol.Noise;
 import io.agentwire.provider.noise.NoiseProtocol;
 import io.agentwire.provider.noise.NoiseRole;
 import io.agentwire.socketfactory.identity.AgentIdentity;
@@ -20,6 +19,12 @@ import io.agentwire.socketfactory.identity.AgentKeys;
 import io.agentwire.socketfactory.identity.AgentPrincipal;
 import io.agentwire.socketfactory.identity.PeerVerificationException;
 import io.agentwire.socketfactory.identity.PeerVerifier;
+import io.agentwire.testsupport.MiniNoise;
+import io.agentwire.testsupport.NoiseJavaKeys;
+import io.agentwire.testsupport.NoiseJavaPeer;
+import io.agentwire.testsupport.NoisePeer;
+import io.agentwire.testsupport.TestThreads;
+import io.agentwire.testsupport.XecKeys;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
@@ -28,19 +33,12 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.MessageDigest;
 import java.security.PublicKey;
-import java.security.SecureRandom;
-import java.security.interfaces.XECPublicKey;
-import java.security.spec.NamedParameterSpec;
-import java.security.spec.XECPublicKeySpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,11 +48,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -75,15 +70,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <p>The other endpoint is noise-java for every protocol it knows. noise-java implements revision
  * 30, whose PSK scheme differs from revision 34's {@code pskN} modifiers, so the PSK protocols run
- * against {@link MiniNoise}: a small revision 34 handshake written here from the specification on
- * top of noise-java's DH, cipher and hash primitives (checked against noise-java itself by {@link
+ * against {@link MiniNoise}: a small revision 34 handshake written from the specification on top of
+ * noise-java's DH, cipher and hash primitives (checked against noise-java itself by {@link
  * #miniNoiseAgreesWithNoiseJava}), so no AgentWire code is on the other side.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RawInteropTest {
 
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final int MAX_PLAINTEXT = 65519;
   private static final int BULK = 200 * 1024;
   private static final byte[] PING =
@@ -91,19 +85,13 @@ class RawInteropTest {
   private static final byte[] PONG = "pong from AgentWire".getBytes(StandardCharsets.UTF_8);
 
   private static final AgentIdentity OURS = AgentIdentity.generate();
-  private static final byte[] OURS_PUB = rawOf(OURS.publicKey());
+  private static final byte[] OURS_PUB = littleEndian(OURS.publicKey());
   private static final AgentIdentity STRANGER = AgentIdentity.generate();
   private static final Map<String, NjKey> PEER_KEYS =
       Map.of("25519", NjKey.generate("25519"), "448", NjKey.generate("448"));
   private static final byte[] PSK = random(32);
 
-  private static final ExecutorService POOL =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "raw-interop-peer");
-            t.setDaemon(true);
-            return t;
-          });
+  private static final ExecutorService POOL = TestThreads.daemonPool("raw-interop-peer");
 
   @AfterAll
   static void stopPool() {
@@ -151,7 +139,7 @@ class RawInteropTest {
     Spec spec = new Spec(protocol, prologueText.getBytes(StandardCharsets.ISO_8859_1));
     byte[] toPeer = random(BULK);
     byte[] fromPeer = random(BULK + 17);
-    Peer peer = spec.peer(!weInitiate, spec.prologue, PSK);
+    NoisePeer peer = spec.peer(!weInitiate, spec.prologue, PSK);
     AgentSocketConfig config = spec.ours(weInitiate, null, spec.prologue, PSK);
 
     try (Connection c = connect(config, weInitiate, sock -> happyPeer(sock, peer, fromPeer))) {
@@ -186,7 +174,7 @@ class RawInteropTest {
       // Who proved which static key to whom.
       if (spec.peerKeyProvenTo(weInitiate)) {
         AgentPrincipal p = session.peer().orElseThrow(() -> new AssertionError("no peer"));
-        assertArrayEquals(spec.peerKey().pub, rawOf(p.publicKey()), "the peer's static key");
+        assertArrayEquals(spec.peerKey().pub, littleEndian(p.publicKey()), "the peer's static key");
       }
       if (spec.letter(weInitiate) != 'N') {
         assertArrayEquals(OURS_PUB, r.remoteStatic, "the peer saw our static key");
@@ -204,8 +192,8 @@ class RawInteropTest {
   void mismatchedPrologueFailsOnBothSides(boolean weInitiate) throws Exception {
     // XX: the initiator fails on message 2 (an encrypted static key), the responder then sees the
     // connection end before message 3; so both sides fail during the handshake whoever we are.
-    Spec spec = new Spec("Noise_XX_25519_AESGCM_SHA256", bytes("our prologue"));
-    Peer peer = spec.peer(!weInitiate, bytes("their prologue"), null);
+    Spec spec = new Spec("Noise_XX_25519_AESGCM_SHA256", text("our prologue"));
+    NoisePeer peer = spec.peer(!weInitiate, text("their prologue"), null);
     AgentSocketConfig config = spec.ours(weInitiate, null, spec.prologue, null);
     try (Connection c = connect(config, weInitiate, sock -> handshakeThenRead(sock, peer))) {
       SSLException e = assertThrows(SSLException.class, () -> c.ours.startHandshake());
@@ -223,8 +211,8 @@ class RawInteropTest {
   void mismatchedPskFailsOnBothSides(boolean weInitiate) throws Exception {
     // NNpsk0: the PSK keys message 1 already, so the responder fails on it and the initiator sees
     // the connection end before message 2.
-    Spec spec = new Spec("Noise_NNpsk0_25519_ChaChaPoly_SHA256", bytes("psk0"));
-    Peer peer = spec.peer(!weInitiate, spec.prologue, random(32));
+    Spec spec = new Spec("Noise_NNpsk0_25519_ChaChaPoly_SHA256", text("psk0"));
+    NoisePeer peer = spec.peer(!weInitiate, spec.prologue, random(32));
     AgentSocketConfig config = spec.ours(weInitiate, null, spec.prologue, PSK);
     try (Connection c = connect(config, weInitiate, sock -> handshakeThenRead(sock, peer))) {
       assertThrows(SSLException.class, () -> c.ours.startHandshake());
@@ -243,7 +231,7 @@ class RawInteropTest {
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void mismatchedPskInTheLastMessage(String protocol, boolean weInitiate) throws Exception {
     Spec spec = new Spec(protocol, new byte[0]);
-    Peer peer = spec.peer(!weInitiate, spec.prologue, random(32));
+    NoisePeer peer = spec.peer(!weInitiate, spec.prologue, random(32));
     AgentSocketConfig config = spec.ours(weInitiate, null, spec.prologue, PSK);
     int messages = spec.messageCount();
     // The last message is written by the initiator when the count is odd.
@@ -281,7 +269,7 @@ class RawInteropTest {
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void wrongPeerKeyIsRefused(String protocol, boolean weInitiate) throws Exception {
     Spec spec = new Spec(protocol, new byte[0]);
-    Peer peer = spec.peer(!weInitiate, spec.prologue, null);
+    NoisePeer peer = spec.peer(!weInitiate, spec.prologue, null);
     AgentSocketConfig config =
         spec.ours(weInitiate, PeerVerifier.onlyKey(STRANGER.publicKey()), spec.prologue, null);
     try (Connection c = connect(config, weInitiate, sock -> handshakeThenRead(sock, peer))) {
@@ -307,7 +295,7 @@ class RawInteropTest {
   void wrongKeyRefusedBeforeOurIdentityIsSent() throws Exception {
     // XX: an initiator that refuses the responder's key must not send message 3 (its own key).
     Spec spec = new Spec("Noise_XX_25519_ChaChaPoly_BLAKE2s", new byte[0]);
-    Peer peer = spec.peer(false, spec.prologue, null);
+    NoisePeer peer = spec.peer(false, spec.prologue, null);
     AgentSocketConfig config =
         spec.ours(true, PeerVerifier.onlyKey(STRANGER.publicKey()), spec.prologue, null);
     try (Connection c = connect(config, true, sock -> handshakeThenRead(sock, peer))) {
@@ -323,8 +311,8 @@ class RawInteropTest {
   @Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void oneWayFromAgentWire() throws Exception {
-    Spec spec = new Spec("Noise_X_25519_ChaChaPoly_SHA256", bytes("one way"));
-    Peer peer = spec.peer(false, spec.prologue, null);
+    Spec spec = new Spec("Noise_X_25519_ChaChaPoly_SHA256", text("one way"));
+    NoisePeer peer = spec.peer(false, spec.prologue, null);
     AgentSocketConfig config =
         spec.ours(true, null, spec.prologue, null).toBuilder()
             .handshakeTimeout(Duration.ofSeconds(5))
@@ -346,8 +334,8 @@ class RawInteropTest {
   @Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void oneWayToAgentWire() throws Exception {
-    Spec spec = new Spec("Noise_X_25519_AESGCM_BLAKE2s", bytes("one way"));
-    Peer peer = spec.peer(true, spec.prologue, null);
+    Spec spec = new Spec("Noise_X_25519_AESGCM_BLAKE2s", text("one way"));
+    NoisePeer peer = spec.peer(true, spec.prologue, null);
     AgentSocketConfig config = spec.ours(false, null, spec.prologue, null);
     byte[] data = random(BULK);
     try (Connection c = connect(config, false, sock -> sendOnly(sock, peer, data))) {
@@ -359,7 +347,9 @@ class RawInteropTest {
       assertArrayEquals(concat(peerHandshakePayloads(spec, true), data), got);
       assertArrayEquals(r.handshakeHash, session.getHandshakeHash());
       assertArrayEquals(
-          spec.peerKey().pub, rawOf(session.peer().orElseThrow().publicKey()), "sender's key");
+          spec.peerKey().pub,
+          littleEndian(session.peer().orElseThrow().publicKey()),
+          "sender's key");
     }
   }
 
@@ -374,7 +364,7 @@ class RawInteropTest {
     byte[] otherPub = pinned.pub.clone();
     otherPub[40] ^= 0x01; // another key, equal in its first 32 bytes
     PublicKey other = new NjKey("448", null, otherPub).publicKey();
-    assertFalse(Arrays.equals(rawOf(pinned.publicKey()), rawOf(other)));
+    assertFalse(Arrays.equals(littleEndian(pinned.publicKey()), littleEndian(other)));
     assertThrows(
         SSLPeerUnverifiedException.class,
         () -> PeerVerifier.onlyKey(pinned.publicKey()).verify(null, other),
@@ -398,7 +388,7 @@ class RawInteropTest {
       })
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void miniNoiseAgreesWithNoiseJava(String protocol) throws Exception {
-    Spec spec = new Spec(protocol, bytes("checker"));
+    Spec spec = new Spec(protocol, text("checker"));
     NjKey ik = NjKey.generate(spec.dh);
     NjKey rk = NjKey.generate(spec.dh);
     for (boolean miniInitiates : new boolean[] {true, false}) {
@@ -406,21 +396,23 @@ class RawInteropTest {
       NjKey rLocal = spec.letter(false) != 'N' ? rk : null;
       byte[] iKnows = spec.letter(false) == 'K' ? rk.pub : null;
       byte[] rKnows = spec.letter(true) == 'K' ? ik.pub : null;
-      Peer i =
+      NoisePeer i =
           miniInitiates
-              ? new MiniNoise(protocol, true, spec.prologue, iLocal, iKnows, null)
-              : NoiseJavaPeer.create(protocol, true, spec.prologue, iLocal, iKnows);
-      Peer r =
+              ? new MiniNoise(protocol, true, spec.prologue, privateOf(iLocal), iKnows, null)
+              : NoiseJavaPeer.create(
+                  protocol, true, spec.prologue, privateOf(iLocal), iKnows, null);
+      NoisePeer r =
           miniInitiates
-              ? NoiseJavaPeer.create(protocol, false, spec.prologue, rLocal, rKnows)
-              : new MiniNoise(protocol, false, spec.prologue, rLocal, rKnows, null);
-      Peer writer = i;
-      Peer reader = r;
+              ? NoiseJavaPeer.create(
+                  protocol, false, spec.prologue, privateOf(rLocal), rKnows, null)
+              : new MiniNoise(protocol, false, spec.prologue, privateOf(rLocal), rKnows, null);
+      NoisePeer writer = i;
+      NoisePeer reader = r;
       int n = 0;
-      while (!(i.complete() && r.complete())) {
-        byte[] payload = bytes("payload " + n++);
+      while (!(i.isComplete() && r.isComplete())) {
+        byte[] payload = text("payload " + n++);
         assertArrayEquals(payload, reader.read(writer.write(payload)));
-        Peer t = writer;
+        NoisePeer t = writer;
         writer = reader;
         reader = t;
       }
@@ -449,7 +441,7 @@ class RawInteropTest {
   }
 
   /** Handshake with payloads, ping, expect pong, read to EOF, send bulk, shut down output. */
-  private static PeerResult happyPeer(Socket sock, Peer p, byte[] bulkOut) throws Exception {
+  private static PeerResult happyPeer(Socket sock, NoisePeer p, byte[] bulkOut) throws Exception {
     Framed f = new Framed(sock);
     PeerResult r = f.handshake(p);
     f.send(p, PING);
@@ -475,14 +467,14 @@ class RawInteropTest {
   }
 
   /** Handshake, then wait for one transport message (a failure shows as an exception). */
-  private static PeerResult handshakeThenRead(Socket sock, Peer p) throws Exception {
+  private static PeerResult handshakeThenRead(Socket sock, NoisePeer p) throws Exception {
     Framed f = new Framed(sock);
     PeerResult r = f.handshake(p, false);
     p.decrypt(f.receive());
     return r;
   }
 
-  private static PeerResult receiveOnly(Socket sock, Peer p) throws Exception {
+  private static PeerResult receiveOnly(Socket sock, NoisePeer p) throws Exception {
     Framed f = new Framed(sock);
     PeerResult r = f.handshake(p);
     ByteArrayOutputStream bulk = new ByteArrayOutputStream();
@@ -496,7 +488,7 @@ class RawInteropTest {
     return r;
   }
 
-  private static PeerResult sendOnly(Socket sock, Peer p, byte[] data) throws Exception {
+  private static PeerResult sendOnly(Socket sock, NoisePeer p, byte[] data) throws Exception {
     Framed f = new Framed(sock);
     PeerResult r = f.handshake(p);
     for (int off = 0; off < data.length; off += MAX_PLAINTEXT) {
@@ -508,7 +500,7 @@ class RawInteropTest {
 
   /** The payload the peer puts in its {@code n}th handshake message. */
   private static byte[] handshakePayload(int n) {
-    return bytes("handshake payload " + n + " from the other endpoint;");
+    return text("handshake payload " + n + " from the other endpoint;");
   }
 
   /** Everything the peer puts in its handshake messages, in order. */
@@ -532,15 +524,15 @@ class RawInteropTest {
       out = new DataOutputStream(s.getOutputStream());
     }
 
-    PeerResult handshake(Peer p) throws Exception {
+    PeerResult handshake(NoisePeer p) throws Exception {
       return handshake(p, true);
     }
 
     /** Runs the handshake, with our test payloads in the peer's messages or with none. */
-    PeerResult handshake(Peer p, boolean payloads) throws Exception {
+    PeerResult handshake(NoisePeer p, boolean payloads) throws Exception {
       PeerResult r = new PeerResult();
       int n = 0;
-      while (!p.complete()) {
+      while (!p.isComplete()) {
         if (p.writesNext()) {
           writeFrame(p.write(payloads ? handshakePayload(n) : new byte[0]));
         } else {
@@ -554,7 +546,7 @@ class RawInteropTest {
       return r;
     }
 
-    void send(Peer p, byte[] plaintext) throws Exception {
+    void send(NoisePeer p, byte[] plaintext) throws Exception {
       writeFrame(p.encrypt(plaintext));
     }
 
@@ -682,11 +674,7 @@ class RawInteropTest {
       this.name = name;
       this.prologue = prologue;
       String pattern = name.split("_")[1];
-      int end = 0;
-      while (end < pattern.length() && Character.isUpperCase(pattern.charAt(end))) {
-        end++;
-      }
-      this.base = pattern.substring(0, end);
+      this.base = MiniNoise.basePattern(pattern);
       this.dh = name.split("_")[2];
       this.oneWay = base.length() == 1;
       this.psk = pattern.contains("psk");
@@ -746,17 +734,17 @@ class RawInteropTest {
     }
 
     /** The other endpoint: noise-java, or MiniNoise for revision 34 PSK modifiers. */
-    Peer peer(boolean initiator, byte[] prologue, byte[] pskValue) throws Exception {
+    NoisePeer peer(boolean initiator, byte[] prologue, byte[] pskValue) throws Exception {
       NjKey local = letter(initiator) != 'N' ? peerKey() : null;
       byte[] remote = letter(!initiator) == 'K' ? OURS_PUB : null;
       if (psk) {
-        return new MiniNoise(name, initiator, prologue, local, remote, pskValue);
+        return new MiniNoise(name, initiator, prologue, privateOf(local), remote, pskValue);
       }
-      return NoiseJavaPeer.create(name, initiator, prologue, local, remote);
+      return NoiseJavaPeer.create(name, initiator, prologue, privateOf(local), remote, null);
     }
   }
 
-  /** A static key pair made by noise-java. */
+  /** A static key pair made by noise-java, and the JDK public key for it. */
   static final class NjKey {
     final String dh;
     final byte[] priv;
@@ -769,480 +757,20 @@ class RawInteropTest {
     }
 
     static NjKey generate(String dh) {
-      try {
-        DHState s = Noise.createDH(dh);
-        s.generateKeyPair();
-        byte[] priv = new byte[s.getPrivateKeyLength()];
-        byte[] pub = new byte[s.getPublicKeyLength()];
-        s.getPrivateKey(priv, 0);
-        s.getPublicKey(pub, 0);
-        s.destroy();
-        return new NjKey(dh, priv, pub);
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException(e);
-      }
+      NoiseJavaKeys.Pair p = NoiseJavaKeys.generate(dh);
+      return new NjKey(dh, p.privateKey(), p.publicKey());
     }
 
     PublicKey publicKey() throws Exception {
       if (dh.equals("25519")) {
         return AgentKeys.parsePublicKey(Base64.getEncoder().encodeToString(pub));
       }
-      byte[] be = new byte[pub.length];
-      for (int i = 0; i < pub.length; i++) {
-        be[i] = pub[pub.length - 1 - i];
-      }
-      return KeyFactory.getInstance("X448")
-          .generatePublic(new XECPublicKeySpec(NamedParameterSpec.X448, new BigInteger(1, be)));
+      return XecKeys.publicKey(pub);
     }
   }
 
-  // --------------------------------------------------------------------------- the peers
-
-  /** One Noise endpoint outside AgentWire. */
-  interface Peer {
-    boolean writesNext();
-
-    boolean complete();
-
-    byte[] write(byte[] payload) throws Exception;
-
-    byte[] read(byte[] message) throws Exception;
-
-    byte[] handshakeHash();
-
-    /** The peer's view of our static key, or null; valid before {@link #split()}. */
-    byte[] remoteStatic();
-
-    void split() throws Exception;
-
-    byte[] encrypt(byte[] plaintext) throws Exception;
-
-    byte[] decrypt(byte[] ciphertext) throws Exception;
-  }
-
-  /** noise-java (revision 30), for every protocol without PSK. */
-  static final class NoiseJavaPeer implements Peer {
-    private final HandshakeState hs;
-    private CipherStatePair pair;
-
-    private NoiseJavaPeer(HandshakeState hs) {
-      this.hs = hs;
-    }
-
-    static NoiseJavaPeer create(
-        String name, boolean initiator, byte[] prologue, NjKey local, byte[] remote)
-        throws Exception {
-      HandshakeState hs =
-          new HandshakeState(name, initiator ? HandshakeState.INITIATOR : HandshakeState.RESPONDER);
-      hs.setPrologue(prologue, 0, prologue.length);
-      if (local != null) {
-        hs.getLocalKeyPair().setPrivateKey(local.priv, 0);
-      }
-      if (remote != null) {
-        hs.getRemotePublicKey().setPublicKey(remote, 0);
-      }
-      hs.start();
-      return new NoiseJavaPeer(hs);
-    }
-
-    @Override
-    public boolean writesNext() {
-      return hs.getAction() == HandshakeState.WRITE_MESSAGE;
-    }
-
-    @Override
-    public boolean complete() {
-      return hs.getAction() == HandshakeState.SPLIT || hs.getAction() == HandshakeState.COMPLETE;
-    }
-
-    @Override
-    public byte[] write(byte[] payload) throws Exception {
-      byte[] out = new byte[payload.length + 512];
-      int n = hs.writeMessage(out, 0, payload, 0, payload.length);
-      return Arrays.copyOf(out, n);
-    }
-
-    @Override
-    public byte[] read(byte[] message) throws Exception {
-      byte[] out = new byte[message.length];
-      int n = hs.readMessage(message, 0, message.length, out, 0);
-      return Arrays.copyOf(out, n);
-    }
-
-    @Override
-    public byte[] handshakeHash() {
-      return hs.getHandshakeHash();
-    }
-
-    @Override
-    public byte[] remoteStatic() {
-      DHState r = hs.getRemotePublicKey();
-      if (r == null || !r.hasPublicKey()) {
-        return null;
-      }
-      byte[] pub = new byte[r.getPublicKeyLength()];
-      r.getPublicKey(pub, 0);
-      return pub;
-    }
-
-    @Override
-    public void split() {
-      pair = hs.split();
-    }
-
-    @Override
-    public byte[] encrypt(byte[] plaintext) throws Exception {
-      CipherState c = pair.getSender();
-      byte[] out = new byte[plaintext.length + c.getMACLength()];
-      int n = c.encryptWithAd(null, plaintext, 0, out, 0, plaintext.length);
-      return Arrays.copyOf(out, n);
-    }
-
-    @Override
-    public byte[] decrypt(byte[] ciphertext) throws Exception {
-      CipherState c = pair.getReceiver();
-      byte[] out = new byte[ciphertext.length];
-      int n = c.decryptWithAd(null, ciphertext, 0, out, 0, ciphertext.length);
-      return Arrays.copyOf(out, n);
-    }
-  }
-
-  /**
-   * A minimal revision 34 Noise handshake (sections 5, 7 and 9) for the few patterns these tests
-   * need, with {@code pskN} modifiers, on noise-java's primitives. Written from the specification,
-   * independently of AgentWire's engine.
-   */
-  static final class MiniNoise implements Peer {
-    static final Map<String, String[][]> PATTERNS =
-        Map.of(
-            "NN", new String[][] {{"e"}, {"e", "ee"}},
-            "NK", new String[][] {{"e", "es"}, {"e", "ee"}},
-            "NX", new String[][] {{"e"}, {"e", "ee", "s", "es"}},
-            "XX", new String[][] {{"e"}, {"e", "ee", "s", "es"}, {"s", "se"}},
-            "XK", new String[][] {{"e", "es"}, {"e", "ee"}, {"s", "se"}},
-            "IK", new String[][] {{"e", "es", "s", "ss"}, {"e", "ee", "se"}},
-            "KK", new String[][] {{"e", "es", "ss"}, {"e", "ee", "se"}});
-    private static final Pattern PSK_MODIFIER = Pattern.compile("psk(\\d+)");
-
-    private final boolean initiator;
-    private final List<List<String>> messages = new ArrayList<>();
-    private final byte[] psk;
-    private final boolean usesPsk;
-    private final String dhName;
-    private final String cipherName;
-    private final MessageDigest hash;
-    private final int hashLen;
-    private final int blockLen;
-    private final DHState s;
-    private DHState e;
-    private DHState rs;
-    private DHState re;
-    private byte[] ck;
-    private byte[] h;
-    private CipherState k;
-    private int next;
-    private CipherState sender;
-    private CipherState receiver;
-
-    MiniNoise(
-        String name, boolean initiator, byte[] prologue, NjKey local, byte[] remote, byte[] psk)
-        throws Exception {
-      String[] parts = name.split("_");
-      String pattern = parts[1];
-      Spec spec = new Spec(name, prologue);
-      this.initiator = initiator;
-      this.psk = psk;
-      this.dhName = parts[2];
-      this.cipherName = parts[3];
-      this.hash = Noise.createHash(parts[4]);
-      this.hashLen = hash.getDigestLength();
-      this.blockLen = hashLen == 32 ? 64 : 128;
-      for (String[] m : PATTERNS.get(spec.base)) {
-        messages.add(new ArrayList<>(List.of(m)));
-      }
-      Matcher mm = PSK_MODIFIER.matcher(pattern);
-      boolean any = false;
-      while (mm.find()) {
-        any = true;
-        int n = Integer.parseInt(mm.group(1));
-        if (n == 0) {
-          messages.get(0).add(0, "psk");
-        } else {
-          messages.get(n - 1).add("psk");
-        }
-      }
-      this.usesPsk = any;
-      if (local != null) {
-        s = Noise.createDH(dhName);
-        s.setPrivateKey(local.priv, 0);
-      } else {
-        s = null;
-      }
-      if (remote != null) {
-        rs = Noise.createDH(dhName);
-        rs.setPublicKey(remote, 0);
-      }
-      byte[] protocol = name.getBytes(StandardCharsets.US_ASCII);
-      h = protocol.length <= hashLen ? Arrays.copyOf(protocol, hashLen) : digest(protocol);
-      ck = h.clone();
-      mixHash(prologue);
-      // Pre-messages: the initiator's static first, then the responder's.
-      if (spec.letter(true) == 'K') {
-        mixHash(publicOf(initiator ? s : rs));
-      }
-      if (spec.letter(false) == 'K') {
-        mixHash(publicOf(initiator ? rs : s));
-      }
-    }
-
-    @Override
-    public boolean writesNext() {
-      return next < messages.size() && (next % 2 == 0) == initiator;
-    }
-
-    @Override
-    public boolean complete() {
-      return next == messages.size();
-    }
-
-    @Override
-    public byte[] write(byte[] payload) throws Exception {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      for (String token : messages.get(next)) {
-        switch (token) {
-          case "e":
-            e = Noise.createDH(dhName);
-            e.generateKeyPair();
-            byte[] pub = publicOf(e);
-            out.writeBytes(pub);
-            mixHash(pub);
-            if (usesPsk) {
-              mixKey(pub);
-            }
-            break;
-          case "s":
-            out.writeBytes(encryptAndHash(publicOf(s)));
-            break;
-          case "psk":
-            mixKeyAndHash(psk);
-            break;
-          default:
-            dhToken(token);
-        }
-      }
-      out.writeBytes(encryptAndHash(payload));
-      next++;
-      return out.toByteArray();
-    }
-
-    @Override
-    public byte[] read(byte[] message) throws Exception {
-      int pos = 0;
-      int dhLen = Noise.createDH(dhName).getPublicKeyLength();
-      for (String token : messages.get(next)) {
-        switch (token) {
-          case "e":
-            byte[] pub = Arrays.copyOfRange(message, pos, pos + dhLen);
-            pos += dhLen;
-            re = Noise.createDH(dhName);
-            re.setPublicKey(pub, 0);
-            mixHash(pub);
-            if (usesPsk) {
-              mixKey(pub);
-            }
-            break;
-          case "s":
-            int len = dhLen + (k != null ? 16 : 0);
-            byte[] spub = decryptAndHash(Arrays.copyOfRange(message, pos, pos + len));
-            pos += len;
-            rs = Noise.createDH(dhName);
-            rs.setPublicKey(spub, 0);
-            break;
-          case "psk":
-            mixKeyAndHash(psk);
-            break;
-          default:
-            dhToken(token);
-        }
-      }
-      byte[] payload = decryptAndHash(Arrays.copyOfRange(message, pos, message.length));
-      next++;
-      return payload;
-    }
-
-    private void dhToken(String token) throws Exception {
-      DHState local;
-      DHState remote;
-      switch (token) {
-        case "ee":
-          local = e;
-          remote = re;
-          break;
-        case "es":
-          local = initiator ? e : s;
-          remote = initiator ? rs : re;
-          break;
-        case "se":
-          local = initiator ? s : e;
-          remote = initiator ? re : rs;
-          break;
-        case "ss":
-          local = s;
-          remote = rs;
-          break;
-        default:
-          throw new IllegalArgumentException(token);
-      }
-      byte[] shared = new byte[local.getSharedKeyLength()];
-      local.calculate(shared, 0, remote);
-      mixKey(shared);
-    }
-
-    private static byte[] publicOf(DHState d) {
-      byte[] pub = new byte[d.getPublicKeyLength()];
-      d.getPublicKey(pub, 0);
-      return pub;
-    }
-
-    private byte[] encryptAndHash(byte[] plaintext) throws Exception {
-      if (k == null) {
-        mixHash(plaintext);
-        return plaintext;
-      }
-      byte[] ct = new byte[plaintext.length + 16];
-      k.encryptWithAd(h, plaintext, 0, ct, 0, plaintext.length);
-      mixHash(ct);
-      return ct;
-    }
-
-    private byte[] decryptAndHash(byte[] ciphertext) throws Exception {
-      if (k == null) {
-        mixHash(ciphertext);
-        return ciphertext;
-      }
-      byte[] pt = new byte[ciphertext.length - 16];
-      k.decryptWithAd(h, ciphertext, 0, pt, 0, ciphertext.length);
-      mixHash(ciphertext);
-      return pt;
-    }
-
-    private void mixHash(byte[] data) {
-      h = digest(h, data);
-    }
-
-    private void mixKey(byte[] ikm) throws Exception {
-      byte[][] out = hkdf(ck, ikm, 2);
-      ck = out[0];
-      k = cipher(out[1]);
-    }
-
-    private void mixKeyAndHash(byte[] ikm) throws Exception {
-      byte[][] out = hkdf(ck, ikm, 3);
-      ck = out[0];
-      mixHash(out[1]);
-      k = cipher(out[2]);
-    }
-
-    private CipherState cipher(byte[] key) throws Exception {
-      CipherState c = Noise.createCipher(cipherName);
-      c.initializeKey(Arrays.copyOf(key, 32), 0);
-      return c;
-    }
-
-    private byte[] digest(byte[]... parts) {
-      hash.reset();
-      for (byte[] p : parts) {
-        hash.update(p);
-      }
-      return hash.digest();
-    }
-
-    private byte[] hmac(byte[] key, byte[]... data) {
-      byte[] block = Arrays.copyOf(key, blockLen);
-      byte[] ipad = new byte[blockLen];
-      byte[] opad = new byte[blockLen];
-      for (int i = 0; i < blockLen; i++) {
-        ipad[i] = (byte) (block[i] ^ 0x36);
-        opad[i] = (byte) (block[i] ^ 0x5c);
-      }
-      byte[][] inner = new byte[data.length + 1][];
-      inner[0] = ipad;
-      System.arraycopy(data, 0, inner, 1, data.length);
-      return digest(opad, digest(inner));
-    }
-
-    private byte[][] hkdf(byte[] chainingKey, byte[] ikm, int n) {
-      byte[] temp = hmac(chainingKey, ikm);
-      byte[][] out = new byte[n][];
-      byte[] prev = new byte[0];
-      for (int i = 0; i < n; i++) {
-        prev = hmac(temp, prev, new byte[] {(byte) (i + 1)});
-        out[i] = prev;
-      }
-      return out;
-    }
-
-    @Override
-    public byte[] handshakeHash() {
-      return h.clone();
-    }
-
-    @Override
-    public byte[] remoteStatic() {
-      return rs == null ? null : publicOf(rs);
-    }
-
-    @Override
-    public void split() throws Exception {
-      byte[][] keys = hkdf(ck, new byte[0], 2);
-      CipherState c1 = cipher(keys[0]);
-      CipherState c2 = cipher(keys[1]);
-      sender = initiator ? c1 : c2;
-      receiver = initiator ? c2 : c1;
-    }
-
-    @Override
-    public byte[] encrypt(byte[] plaintext) throws Exception {
-      byte[] out = new byte[plaintext.length + 16];
-      sender.encryptWithAd(null, plaintext, 0, out, 0, plaintext.length);
-      return out;
-    }
-
-    @Override
-    public byte[] decrypt(byte[] ciphertext) throws Exception {
-      byte[] out = new byte[ciphertext.length - 16];
-      receiver.decryptWithAd(null, ciphertext, 0, out, 0, ciphertext.length);
-      return out;
-    }
-  }
-
-  // ------------------------------------------------------------------------------- helpers
-
-  /** The RFC 7748 encoding of an X25519 or X448 public key (32 or 56 bytes). */
-  private static byte[] rawOf(PublicKey key) {
-    XECPublicKey x = (XECPublicKey) key;
-    int length = ((NamedParameterSpec) x.getParams()).getName().equalsIgnoreCase("X448") ? 56 : 32;
-    byte[] be = x.getU().toByteArray();
-    byte[] le = new byte[length];
-    for (int i = 0; i < length && i < be.length; i++) {
-      le[i] = be[be.length - 1 - i];
-    }
-    return le;
-  }
-
-  private static byte[] random(int n) {
-    byte[] b = new byte[n];
-    RANDOM.nextBytes(b);
-    return b;
-  }
-
-  private static byte[] bytes(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] r = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, r, a.length, b.length);
-    return r;
+  /** The raw private key of {@code key}, or null. */
+  private static byte[] privateOf(NjKey key) {
+    return key == null ? null : key.priv;
   }
 }

@@ -12,7 +12,7 @@ import io.agentwire.socketfactory.identity.AgentPrincipal;
 import io.agentwire.socketfactory.identity.PeerTrustStore;
 import io.agentwire.socketfactory.identity.PeerVerificationException;
 import io.agentwire.socketfactory.identity.PeerVerifier;
-import io.agentwire.socketfactory.internal.AgentSocketImpl;
+import io.agentwire.testsupport.EchoServer;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.InputStream;
@@ -25,6 +25,7 @@ import java.util.Random;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.net.ServerSocketFactory;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
@@ -402,17 +403,18 @@ class SocketPatternsTest {
   void aTruncatedStreamIsAnErrorNotAnEndOfFile() throws Exception {
     AgentSocketConfig config =
         AgentSocketConfig.builder().identity(SERVER).peerVerifier(PeerVerifier.anyPeer()).build();
+    // The server layers AgentWire over a plain TCP connection it keeps, so it can end the TCP
+    // stream itself.
     EchoServer.Handler rude =
-        s -> {
+        tcp -> {
+          SSLSocket s = (SSLSocket) new AgentSocketFactory(config).createSocket(tcp, null, false);
           s.getOutputStream().write(new byte[] {1, 2, 3});
+          s.getSession();
           // End the TCP stream without the close record, as an attacker cutting the line would.
-          ((SSLSocket) s).getSession();
-          java.lang.reflect.Field f = AgentSocketImpl.class.getDeclaredField("delegate");
-          f.setAccessible(true);
-          ((Socket) f.get(s)).shutdownOutput();
+          tcp.shutdownOutput();
           Thread.sleep(200);
         };
-    try (EchoServer es = new EchoServer(new AgentServerSocketFactory(config), rude);
+    try (EchoServer es = new EchoServer(ServerSocketFactory.getDefault(), rude);
         Socket s = new AgentSocketFactory(config).createSocket("127.0.0.1", es.port())) {
       InputStream in = s.getInputStream();
       assertEquals(1, in.read());

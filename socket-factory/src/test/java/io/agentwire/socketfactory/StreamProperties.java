@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.agentwire.socketfactory.identity.AgentIdentity;
 import io.agentwire.socketfactory.identity.PeerVerifier;
+import io.agentwire.testsupport.EchoServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

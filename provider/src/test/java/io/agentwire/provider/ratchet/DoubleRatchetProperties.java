@@ -1,5 +1,6 @@
 package io.agentwire.provider.ratchet;
 
+import static io.agentwire.testsupport.Bytes.text;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,10 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.agentwire.provider.ratchet.RatchetException.Reason;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -92,7 +90,7 @@ class DoubleRatchetProperties {
   @Property(tries = 60)
   void everyGenuineMessageDecryptsExactlyOnceAndCopiesAreRejected(
       @ForAll("profiles") String profile, @ForAll("scripts") List<Action> script) throws Exception {
-    DoubleRatchet dr = DoubleRatchet.getInstance(profile, DoubleRatchetTest.PROVIDER);
+    DoubleRatchet dr = DoubleRatchet.getInstance(profile, RatchetPairs.PROVIDER);
     Conversation c = new Conversation(dr, Integer.MAX_VALUE);
     c.run(script);
     for (Msg m : c.sent) {
@@ -124,7 +122,7 @@ class DoubleRatchetProperties {
       @ForAll("scripts") List<Action> script)
       throws Exception {
     DoubleRatchet dr =
-        DoubleRatchet.getInstance(profile, DoubleRatchetTest.PROVIDER)
+        DoubleRatchet.getInstance(profile, RatchetPairs.PROVIDER)
             .setLimits(maxSkip, maxSkip + extraStored);
     Conversation c = new Conversation(dr, reorderWindow);
     c.run(script);
@@ -146,7 +144,7 @@ class DoubleRatchetProperties {
       @ForAll @Size(max = 40) byte[] plaintext,
       @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int bitSeed)
       throws Exception {
-    DoubleRatchetTest.Pair p = DoubleRatchetTest.pair(profile);
+    RatchetPairs.Pair p = RatchetPairs.pair(profile);
     for (int t = 0; t < turns; t++) {
       p.bob().decrypt(p.alice().encrypt(text("a" + t)));
       p.alice().decrypt(p.bob().encrypt(text("b" + t)));
@@ -179,8 +177,8 @@ class DoubleRatchetProperties {
       @ForAll @IntRange(min = 1, max = 4) int overshoot)
       throws Exception {
     DoubleRatchet dr =
-        DoubleRatchet.getInstance(profile, DoubleRatchetTest.PROVIDER).setLimits(maxSkip, maxSkip);
-    DoubleRatchetTest.Pair p = pair(dr);
+        DoubleRatchet.getInstance(profile, RatchetPairs.PROVIDER).setLimits(maxSkip, maxSkip);
+    RatchetPairs.Pair p = RatchetPairs.pair(dr);
     RatchetSession alice = p.alice();
     RatchetSession bob = p.bob();
 
@@ -233,9 +231,8 @@ class DoubleRatchetProperties {
       throws Exception {
     int maxStored = maxSkip + extraStored;
     DoubleRatchet dr =
-        DoubleRatchet.getInstance(profile, DoubleRatchetTest.PROVIDER)
-            .setLimits(maxSkip, maxStored);
-    DoubleRatchetTest.Pair p = pair(dr);
+        DoubleRatchet.getInstance(profile, RatchetPairs.PROVIDER).setLimits(maxSkip, maxStored);
+    RatchetPairs.Pair p = RatchetPairs.pair(dr);
     // Each jump delivers one message and skips the maxSkip before it.
     List<byte[]> chain = send(p.alice(), "m", jumps * (maxSkip + 1));
     List<Integer> skipped = new ArrayList<>();
@@ -335,7 +332,7 @@ class DoubleRatchetProperties {
     final StringBuilder log = new StringBuilder();
 
     Conversation(DoubleRatchet dr, int window) throws GeneralSecurityException {
-      DoubleRatchetTest.Pair p = pair(dr);
+      RatchetPairs.Pair p = RatchetPairs.pair(dr);
       this.maxSkip = dr.maxSkip();
       this.maxStored = dr.maxStoredKeys();
       this.window = window;
@@ -516,17 +513,6 @@ class DoubleRatchetProperties {
 
   // ---- helpers ----
 
-  static DoubleRatchetTest.Pair pair(DoubleRatchet dr) throws GeneralSecurityException {
-    byte[] secret = new byte[dr.sharedSecretLength()];
-    RANDOM.nextBytes(secret);
-    KeyPair bobRatchet =
-        KeyPairGenerator.getInstance("X25519", DoubleRatchetTest.PROVIDER).generateKeyPair();
-    byte[] ad = DoubleRatchetTest.associatedData(dr.getProfile());
-    return new DoubleRatchetTest.Pair(
-        dr.initInitiator(secret, bobRatchet.getPublic(), ad),
-        dr.initResponder(secret, bobRatchet, ad));
-  }
-
   private static List<byte[]> send(RatchetSession from, String prefix, int count)
       throws GeneralSecurityException {
     return send(from, prefix, 0, count);
@@ -546,9 +532,5 @@ class DoubleRatchetProperties {
     RatchetException e = assertThrows(RatchetException.class, () -> to.decrypt(message));
     assertEquals(Reason.TOO_MANY_SKIPPED, e.reason());
     assertArrayEquals(before, to.serialize(), "a refused message changed the session");
-  }
-
-  static byte[] text(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 }

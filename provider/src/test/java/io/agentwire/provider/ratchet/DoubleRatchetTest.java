@@ -1,14 +1,17 @@
 package io.agentwire.provider.ratchet;
 
+import static io.agentwire.provider.ratchet.RatchetPairs.PROVIDER;
+import static io.agentwire.provider.ratchet.RatchetPairs.associatedData;
+import static io.agentwire.provider.ratchet.RatchetPairs.pair;
+import static io.agentwire.testsupport.Bytes.text;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agentwire.provider.AgentWireProvider;
+import io.agentwire.provider.ratchet.RatchetPairs.Pair;
 import io.agentwire.provider.x3dh.X3dh;
 import io.agentwire.provider.x3dh.X3dhException;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -22,37 +25,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class DoubleRatchetTest {
-
-  static final AgentWireProvider PROVIDER = new AgentWireProvider();
-
-  /** A connected pair of sessions for {@code profile}. */
-  record Pair(RatchetSession alice, RatchetSession bob) {}
-
-  static Pair pair(String profile) throws GeneralSecurityException {
-    DoubleRatchet dr = DoubleRatchet.getInstance(profile, PROVIDER);
-    byte[] secret = new byte[dr.sharedSecretLength()];
-    new SecureRandom().nextBytes(secret);
-    KeyPair bobRatchet = KeyPairGenerator.getInstance("X25519", PROVIDER).generateKeyPair();
-    byte[] ad = associatedData(profile);
-    return new Pair(
-        dr.initInitiator(secret, bobRatchet.getPublic(), ad),
-        dr.initResponder(secret, bobRatchet, ad));
-  }
-
-  static byte[] associatedData(String profile) {
-    if (!profile.equals(DoubleRatchet.SIGNAL_V3_PROFILE)) {
-      return "alice|bob".getBytes(StandardCharsets.UTF_8);
-    }
-    byte[] ad = new byte[66];
-    new SecureRandom().nextBytes(ad);
-    ad[0] = 5;
-    ad[33] = 5;
-    return ad;
-  }
-
-  static byte[] text(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
 
   @ParameterizedTest
   @ValueSource(

@@ -1,6 +1,6 @@
 package io.agentwire.provider.ratchet;
 
-import static io.agentwire.provider.ratchet.DoubleRatchetTest.text;
+import static io.agentwire.testsupport.Bytes.text;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,12 +21,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RatchetCompromiseTest {
 
   private static DoubleRatchet engine(String profile) throws GeneralSecurityException {
-    return DoubleRatchet.getInstance(profile, DoubleRatchetTest.PROVIDER);
+    return DoubleRatchet.getInstance(profile, RatchetPairs.PROVIDER);
   }
 
   /** A conversation that has turned twice; Bob has just stepped the DH ratchet on Alice's chain. */
-  private static DoubleRatchetTest.Pair conversation(String profile) throws Exception {
-    DoubleRatchetTest.Pair p = DoubleRatchetTest.pair(profile);
+  private static RatchetPairs.Pair conversation(String profile) throws Exception {
+    RatchetPairs.Pair p = RatchetPairs.pair(profile);
     assertArrayEquals(text("a0"), p.bob().decrypt(p.alice().encrypt(text("a0"))));
     assertArrayEquals(text("b0"), p.alice().decrypt(p.bob().encrypt(text("b0"))));
     assertArrayEquals(text("a1"), p.bob().decrypt(p.alice().encrypt(text("a1"))));
@@ -46,7 +46,7 @@ class RatchetCompromiseTest {
         DoubleRatchet.SIGNAL_V3_PROFILE
       })
   void aStolenStateReadsTheCurrentReceivingChain(String profile) throws Exception {
-    DoubleRatchetTest.Pair p = conversation(profile);
+    RatchetPairs.Pair p = conversation(profile);
     RatchetSession attacker = engine(profile).restore(p.bob().serialize());
     byte[] next = p.alice().encrypt(text("a2"));
     byte[] later = p.alice().encrypt(text("a3"));
@@ -75,7 +75,7 @@ class RatchetCompromiseTest {
         DoubleRatchet.SIGNAL_V3_PROFILE
       })
   void theStolenStateIsLockedOutAfterTheVictimsNextOwnRatchetStep(String profile) throws Exception {
-    DoubleRatchetTest.Pair p = conversation(profile);
+    RatchetPairs.Pair p = conversation(profile);
     byte[] stolen = p.bob().serialize();
     RatchetSession attacker = engine(profile).restore(stolen);
 
@@ -116,7 +116,7 @@ class RatchetCompromiseTest {
       })
   void receivedMessagesAreUnreadableFromTheCopyButSkippedOnesAreReadable(String profile)
       throws Exception {
-    DoubleRatchetTest.Pair p = DoubleRatchetTest.pair(profile);
+    RatchetPairs.Pair p = RatchetPairs.pair(profile);
     byte[] oldReceived = p.alice().encrypt(text("old received"));
     byte[] oldSkipped = p.alice().encrypt(text("old skipped"));
     byte[] oldLast = p.alice().encrypt(text("old last"));
@@ -147,7 +147,7 @@ class RatchetCompromiseTest {
         DoubleRatchet.SIGNAL_V3_PROFILE
       })
   void aDestroyedSessionRefusesEveryUse(String profile) throws Exception {
-    DoubleRatchetTest.Pair p = conversation(profile);
+    RatchetPairs.Pair p = conversation(profile);
     byte[] pending = p.alice().encrypt(text("pending"));
     assertFalse(p.bob().isDestroyed());
     p.bob().destroy();

@@ -1,6 +1,6 @@
 package io.agentwire.provider.ratchet;
 
-import static io.agentwire.provider.ratchet.DoubleRatchetTest.text;
+import static io.agentwire.testsupport.Bytes.text;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -8,17 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentwire.provider.ratchet.RatchetException.Reason;
+import io.agentwire.testsupport.XecKeys;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.spec.NamedParameterSpec;
-import java.security.spec.XECPublicKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -55,16 +52,7 @@ class RatchetHostileInputTest {
           DoubleRatchet.SIGNAL_V3_PROFILE);
 
   /** X25519 points of small order (and non-canonical encodings of them), little-endian u. */
-  static final List<byte[]> SMALL_ORDER =
-      hex(
-          "0000000000000000000000000000000000000000000000000000000000000000",
-          "0100000000000000000000000000000000000000000000000000000000000000",
-          "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800",
-          "5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157",
-          "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
-          "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
-          "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
-          "0000000000000000000000000000000000000000000000000000000000000080");
+  static final List<byte[]> SMALL_ORDER = XecKeys.X25519_SMALL_ORDER;
 
   /**
    * A session that has received (so it has a receiving chain) and the next genuine message to it.
@@ -72,7 +60,7 @@ class RatchetHostileInputTest {
   record Target(RatchetSession bob, RatchetSession alice, byte[] genuine, byte[] plaintext) {}
 
   static Target target(String profile) throws Exception {
-    DoubleRatchetTest.Pair p = DoubleRatchetTest.pair(profile);
+    RatchetPairs.Pair p = RatchetPairs.pair(profile);
     p.bob().decrypt(p.alice().encrypt(text("first")));
     byte[] plaintext = text("the genuine message");
     return new Target(p.bob(), p.alice(), p.alice().encrypt(plaintext), plaintext);
@@ -205,10 +193,10 @@ class RatchetHostileInputTest {
   void hugeCountersInAPlainHeaderAreTooManySkipped() throws Exception {
     for (DoubleRatchet dr :
         List.of(
-            DoubleRatchet.getInstance(DoubleRatchet.DEFAULT_PROFILE, DoubleRatchetTest.PROVIDER),
-            DoubleRatchet.getInstance(DoubleRatchet.DEFAULT_PROFILE, DoubleRatchetTest.PROVIDER)
+            DoubleRatchet.getInstance(DoubleRatchet.DEFAULT_PROFILE, RatchetPairs.PROVIDER),
+            DoubleRatchet.getInstance(DoubleRatchet.DEFAULT_PROFILE, RatchetPairs.PROVIDER)
                 .setLimits(DoubleRatchet.LIMIT, DoubleRatchet.LIMIT))) {
-      DoubleRatchetTest.Pair p = DoubleRatchetProperties.pair(dr);
+      RatchetPairs.Pair p = RatchetPairs.pair(dr);
       p.bob().decrypt(p.alice().encrypt(text("first")));
       byte[] plaintext = text("current chain");
       Target t = new Target(p.bob(), p.alice(), p.alice().encrypt(plaintext), plaintext);
@@ -256,7 +244,7 @@ class RatchetHostileInputTest {
       assertThrows(
           InvalidKeyException.class,
           () -> {
-            ka.doPhase(jdkPublicKey(point), true);
+            ka.doPhase(XecKeys.publicKey(point), true);
             ka.generateSecret();
           });
     }
@@ -271,7 +259,7 @@ class RatchetHostileInputTest {
         DoubleRatchet.SIGNAL_V3_PROFILE
       })
   void initiatingTowardsASmallOrderKeyIsRefused(String profile) throws Exception {
-    DoubleRatchet dr = DoubleRatchet.getInstance(profile, DoubleRatchetTest.PROVIDER);
+    DoubleRatchet dr = DoubleRatchet.getInstance(profile, RatchetPairs.PROVIDER);
     for (byte[] point : SMALL_ORDER) {
       GeneralSecurityException e =
           assertThrows(
@@ -279,8 +267,8 @@ class RatchetHostileInputTest {
               () ->
                   dr.initInitiator(
                       new byte[dr.sharedSecretLength()],
-                      jdkPublicKey(point),
-                      DoubleRatchetTest.associatedData(profile)));
+                      XecKeys.publicKey(point),
+                      RatchetPairs.associatedData(profile)));
       assertTrue(
           e instanceof InvalidKeyException
               || e instanceof RatchetException r && r.reason() == Reason.INVALID_KEY,
@@ -536,23 +524,5 @@ class RatchetHostileInputTest {
     new SecureRandom().nextBytes(k);
     k[31] &= 0x7f;
     return k;
-  }
-
-  static PublicKey jdkPublicKey(byte[] littleEndianU) throws GeneralSecurityException {
-    byte[] be = new byte[32];
-    for (int i = 0; i < 32; i++) {
-      be[i] = littleEndianU[31 - i];
-    }
-    be[0] &= 0x7f;
-    return KeyFactory.getInstance("XDH")
-        .generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, new BigInteger(1, be)));
-  }
-
-  static List<byte[]> hex(String... values) {
-    List<byte[]> out = new ArrayList<>();
-    for (String v : values) {
-      out.add(HexFormat.of().parseHex(v));
-    }
-    return out;
   }
 }

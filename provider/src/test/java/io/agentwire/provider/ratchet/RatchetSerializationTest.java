@@ -1,6 +1,6 @@
 package io.agentwire.provider.ratchet;
 
-import static io.agentwire.provider.ratchet.DoubleRatchetTest.text;
+import static io.agentwire.testsupport.Bytes.text;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -44,7 +44,7 @@ class RatchetSerializationTest {
           DoubleRatchet.SIGNAL_V3_PROFILE);
 
   private static DoubleRatchet engine(String profile) throws GeneralSecurityException {
-    return DoubleRatchet.getInstance(profile, DoubleRatchetTest.PROVIDER);
+    return DoubleRatchet.getInstance(profile, RatchetPairs.PROVIDER);
   }
 
   /**
@@ -75,7 +75,7 @@ class RatchetSerializationTest {
   }
 
   private static Fixture makeFixture(String profile) throws Exception {
-    DoubleRatchetTest.Pair p = DoubleRatchetTest.pair(profile);
+    RatchetPairs.Pair p = RatchetPairs.pair(profile);
     RatchetSession alice = p.alice();
     RatchetSession bob = p.bob();
     byte[] freshAlice = alice.serialize();
@@ -100,7 +100,7 @@ class RatchetSerializationTest {
         DoubleRatchet.SIGNAL_V3_PROFILE
       })
   void restoredSessionsCarryOnInBothDirectionsAndReadLateMessages(String profile) throws Exception {
-    DoubleRatchetTest.Pair p = DoubleRatchetTest.pair(profile);
+    RatchetPairs.Pair p = RatchetPairs.pair(profile);
     byte[] lateToBob = p.alice().encrypt(text("late to Bob"));
     assertArrayEquals(text("a1"), p.bob().decrypt(p.alice().encrypt(text("a1"))));
     byte[] lateToAlice = p.bob().encrypt(text("late to Alice"));
@@ -138,7 +138,7 @@ class RatchetSerializationTest {
       })
   void aRestoredSessionKeepsTheLimitsItWasMadeWith(String profile) throws Exception {
     DoubleRatchet tight = engine(profile).setLimits(2, 2);
-    DoubleRatchetTest.Pair p = DoubleRatchetProperties.pair(tight);
+    RatchetPairs.Pair p = RatchetPairs.pair(tight);
     p.bob().decrypt(p.alice().encrypt(text("first")));
     byte[][] chain = new byte[4][];
     for (int i = 0; i < chain.length; i++) {
@@ -150,7 +150,7 @@ class RatchetSerializationTest {
     assertEquals(Reason.TOO_MANY_SKIPPED, e.reason());
     assertArrayEquals(text("m2"), bob.decrypt(chain[2]));
     // ... and the other way round: a default session restored by a tight engine skips 3.
-    DoubleRatchetTest.Pair q = DoubleRatchetTest.pair(profile);
+    RatchetPairs.Pair q = RatchetPairs.pair(profile);
     q.bob().decrypt(q.alice().encrypt(text("first")));
     for (int i = 0; i < 3; i++) {
       q.alice().encrypt(text("skipped"));

@@ -1,18 +1,18 @@
 package io.agentwire.provider.x3dh;
 
+import static io.agentwire.testsupport.Bytes.text;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agentwire.provider.AgentWireProvider;
+import io.agentwire.provider.Agents;
 import io.agentwire.provider.ratchet.DoubleRatchet;
 import io.agentwire.provider.ratchet.RatchetSession;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
+import java.security.Provider;
 import javax.crypto.AEADBadTagException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,14 +20,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class X3dhTest {
 
-  static final AgentWireProvider PROVIDER = new AgentWireProvider();
+  static final Provider PROVIDER = Agents.PROVIDER;
 
   static KeyPair x25519() throws GeneralSecurityException {
-    return KeyPairGenerator.getInstance("X25519", PROVIDER).generateKeyPair();
-  }
-
-  static byte[] text(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
+    return Agents.keyPair("X25519");
   }
 
   @ParameterizedTest

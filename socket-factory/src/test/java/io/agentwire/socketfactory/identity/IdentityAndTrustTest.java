@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentwire.testsupport.ChildProcess;
+import io.agentwire.testsupport.Openssl;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,10 +17,7 @@ import java.security.PublicKey;
 import java.security.spec.InvalidKeySpecException;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.crypto.KeyAgreement;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,21 +27,8 @@ class IdentityAndTrustTest {
   @TempDir Path dir;
 
   private static String openssl(String stdin, String... args) throws Exception {
-    List<String> cmd = new java.util.ArrayList<>(List.of("openssl"));
-    cmd.addAll(List.of(args));
-    Process p;
-    try {
-      p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    } catch (IOException e) {
-      Assumptions.abort("SKIPPED LOUDLY: openssl is not installed: " + e.getMessage());
-      return null;
-    }
-    if (stdin != null) {
-      p.getOutputStream().write(stdin.getBytes(StandardCharsets.US_ASCII));
-    }
-    p.getOutputStream().close();
-    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+    ChildProcess p = Openssl.run(stdin, true, args);
+    String out = p.out();
     assertEquals(0, p.exitValue(), out);
     return out;
   }

@@ -41,6 +41,11 @@ final class CipherState {
     n = 0;
   }
 
+  /** The AEAD this state uses. */
+  Primitive cipher() {
+    return cipher;
+  }
+
   boolean hasKey() {
     return hasKey;
   }

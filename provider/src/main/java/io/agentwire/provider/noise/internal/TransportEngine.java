@@ -208,7 +208,8 @@ final class TransportEngine implements NoiseTransport {
     cs.ratchet(protocol.hash(), sharedSecret);
   }
 
-  private CipherState sender() {
+  /** The sending state (package access: the cipher states never leave this package). */
+  CipherState sender() {
     checkLive();
     if (sending == null) {
       throw new IllegalStateException(
@@ -217,7 +218,8 @@ final class TransportEngine implements NoiseTransport {
     return sending;
   }
 
-  private CipherState receiver() {
+  /** The receiving state. */
+  CipherState receiver() {
     checkLive();
     if (receiving == null) {
       throw new IllegalStateException(

@@ -10,8 +10,8 @@ import io.agentwire.provider.backend.internal.Backends;
 import io.agentwire.provider.ratchet.DoubleRatchet;
 import io.agentwire.provider.ratchet.RatchetException;
 import io.agentwire.provider.ratchet.RatchetException.Reason;
+import io.agentwire.testsupport.XecKeys;
 import java.security.GeneralSecurityException;
-import java.util.HexFormat;
 import java.util.List;
 import javax.crypto.AEADBadTagException;
 import org.junit.jupiter.api.Test;
@@ -28,20 +28,7 @@ class RatchetForgedHeaderTest {
       RatchetProfiles.builtIn().byName(DoubleRatchet.HEADER_ENCRYPTED_PROFILE);
   private static final long MAX_N = 0xffffffffL;
 
-  private static final List<byte[]> SMALL_ORDER =
-      List.of(
-          HexFormat.of()
-              .parseHex("0000000000000000000000000000000000000000000000000000000000000000"),
-          HexFormat.of()
-              .parseHex("0100000000000000000000000000000000000000000000000000000000000000"),
-          HexFormat.of()
-              .parseHex("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800"),
-          HexFormat.of()
-              .parseHex("5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157"),
-          HexFormat.of()
-              .parseHex("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
-          HexFormat.of()
-              .parseHex("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"));
+  private static final List<byte[]> SMALL_ORDER = XecKeys.X25519_SMALL_ORDER;
 
   /** A message from Alice with any header, sealed under {@code headerKey} and a random body key. */
   private static byte[] forge(RatchetState alice, byte[] headerKey, byte[] dh, long pn, long n)

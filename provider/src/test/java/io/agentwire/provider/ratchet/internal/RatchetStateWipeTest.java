@@ -1,17 +1,13 @@
 package io.agentwire.provider.ratchet.internal;
 
+import static io.agentwire.testsupport.Bytes.text;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agentwire.provider.AgentWireProvider;
 import io.agentwire.provider.ratchet.DoubleRatchet;
-import io.agentwire.provider.ratchet.RatchetSession;
-import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.SecureRandom;
+import io.agentwire.provider.ratchet.RatchetPairs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,25 +21,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class RatchetStateWipeTest {
 
-  private static final AgentWireProvider PROVIDER = new AgentWireProvider();
-
+  /** {@link RatchetPairs.Pair} as the internal state both sessions are. */
   record Pair(RatchetState alice, RatchetState bob) {}
 
   static Pair pair(String profile) throws Exception {
-    DoubleRatchet dr = DoubleRatchet.getInstance(profile, PROVIDER);
-    byte[] secret = new byte[dr.sharedSecretLength()];
-    new SecureRandom().nextBytes(secret);
-    KeyPair bobRatchet = KeyPairGenerator.getInstance("X25519", PROVIDER).generateKeyPair();
-    byte[] ad = new byte[66];
-    ad[0] = 5;
-    ad[33] = 5;
-    RatchetSession alice = dr.initInitiator(secret, bobRatchet.getPublic(), ad);
-    RatchetSession bob = dr.initResponder(secret, bobRatchet, ad);
-    return new Pair((RatchetState) alice, (RatchetState) bob);
-  }
-
-  static byte[] text(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
+    RatchetPairs.Pair p = RatchetPairs.pair(profile);
+    return new Pair((RatchetState) p.alice(), (RatchetState) p.bob());
   }
 
   private static boolean zero(byte[] b) {

@@ -249,9 +249,9 @@ public final class ConnectionCore {
     return records == null ? 0 : records.dhStepsCompleted();
   }
 
-  /** The transport whose keys a test copies as an attacker would; see {@link RecordLayer}. */
-  public io.agentwire.provider.noise.NoiseTransport transportForTests() {
-    return records.transportForTests();
+  /** The live transport, once the handshake is done (package access). */
+  io.agentwire.provider.noise.NoiseTransport transport() {
+    return records.transport();
   }
 
   // ---------------------------------------------------------------------------- outbound

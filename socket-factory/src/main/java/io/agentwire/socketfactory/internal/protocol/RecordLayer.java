@@ -530,11 +530,8 @@ public final class RecordLayer {
     return dhSteps.get();
   }
 
-  /**
-   * The live transport, so that tests can copy its keys as an attacker who breaks in would. Never
-   * for anything else: the keys must not leave the provider in production.
-   */
-  NoiseTransport transportForTests() {
+  /** The live transport (package access: the keys never leave the provider). */
+  NoiseTransport transport() {
     return transport;
   }
 

@@ -1,4 +1,4 @@
-package io.agentwire.socketfactory;
+package io.agentwire.socketfactory.internal.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,14 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentwire.provider.backend.Primitive;
+import io.agentwire.provider.noise.internal.TransportKeys;
+import io.agentwire.socketfactory.AgentSocketConfig;
+import io.agentwire.socketfactory.RekeyPolicy;
 import io.agentwire.socketfactory.identity.AgentIdentity;
 import io.agentwire.socketfactory.identity.PeerVerifier;
-import io.agentwire.socketfactory.internal.protocol.ConnectionCore;
-import io.agentwire.socketfactory.internal.protocol.ConnectionSettings;
-import io.agentwire.socketfactory.internal.protocol.WireFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.spec.AlgorithmParameterSpec;
@@ -272,6 +271,7 @@ class KeyCompromiseSocketTest {
   static final class Link {
     final ConnectionCore client;
     final ConnectionCore server;
+    private final CorePair pair;
     final List<Frame> frames = new ArrayList<>();
     final List<byte[]> clientSent = new ArrayList<>();
     final List<byte[]> serverSent = new ArrayList<>();
@@ -299,21 +299,11 @@ class KeyCompromiseSocketTest {
               .cipherSuites(suite)
               .rekeyPolicy(serverPolicy)
               .build();
-      client =
-          new ConnectionCore(
-              new ConnectionSettings(cc, true, "127.0.0.1", false, cc.cipherSuites(), true));
-      server =
-          new ConnectionCore(
-              new ConnectionSettings(sc, false, null, false, sc.cipherSuites(), true));
-      client.beginHandshake();
-      server.beginHandshake();
-      for (int i = 0;
-          i < 4 && !(client.isHandshakeComplete() && server.isHandshakeComplete());
-          i++) {
-        deliver(client, server, true);
-        deliver(server, client, false);
-      }
-      assertTrue(client.isHandshakeComplete() && server.isHandshakeComplete());
+      CorePair pair = new CorePair(cc, sc, this::record);
+      client = pair.client;
+      server = pair.server;
+      this.pair = pair;
+      pair.handshake();
       frames.clear();
       transportStart = 0;
     }
@@ -353,9 +343,9 @@ class KeyCompromiseSocketTest {
     void settle() throws IOException {
       for (int i = 0; i < 10; i++) {
         client.wrapControls();
-        (serverReceived).write(deliver(client, server, true));
+        serverReceived.write(pair.deliver(true));
         server.wrapControls();
-        clientReceived.write(deliver(server, client, false));
+        clientReceived.write(pair.deliver(false));
         if (client.outboundLength() == 0
             && server.outboundLength() == 0
             && !client.hasControls()
@@ -371,28 +361,14 @@ class KeyCompromiseSocketTest {
       throw new AssertionError("the two sessions keep sending control records");
     }
 
-    private byte[] deliver(ConnectionCore from, ConnectionCore to, boolean fromClient)
-        throws IOException {
-      byte[] bytes = Arrays.copyOf(from.outboundArray(), from.outboundLength());
-      from.outboundDrained();
+    /** Records each frame of a delivery. */
+    private void record(boolean fromClient, byte[] bytes) {
       for (int pos = 0; pos < bytes.length; ) {
         int length = ((bytes[pos] & 0xff) << 8) | (bytes[pos + 1] & 0xff);
         frames.add(
             new Frame(
                 fromClient, Arrays.copyOfRange(bytes, pos + 2, pos + 2 + length), frames.size()));
         pos += 2 + length;
-      }
-      to.feed(bytes, 0, bytes.length);
-      ByteArrayOutputStream data = new ByteArrayOutputStream();
-      while (true) {
-        if (to.plainAvailable() > 0) {
-          byte[] b = new byte[to.plainAvailable()];
-          data.write(b, 0, to.readPlain(b, 0, b.length));
-          continue;
-        }
-        if (to.unwrap() == ConnectionCore.Event.NEED_INPUT) {
-          return data.toByteArray();
-        }
       }
     }
 
@@ -420,7 +396,7 @@ class KeyCompromiseSocketTest {
     }
 
     /** Copies one side's whole key state now, when no DH step is half done. */
-    Theft steal(boolean fromClient) throws ReflectiveOperationException {
+    Theft steal(boolean fromClient) {
       ConnectionCore victim = fromClient ? client : server;
       assertFalse(victim.awaitsPeerControl() || victim.hasControls(), "a DH step in flight");
       CipherCopy sending = CipherCopy.of(victim, true);
@@ -438,22 +414,14 @@ class KeyCompromiseSocketTest {
   // -------------------------------------------------------------------------- the attacker
 
   /**
-   * One direction's raw cipher state (key, next nonce, cipher), copied out of the provider's live
-   * {@code CipherState} by reflection: what an attacker who reads the process's memory gets. Only
-   * tests do this; production code has no way to export a key.
+   * One direction's raw cipher state (key, next nonce, cipher), copied out of the live transport
+   * with the provider's test helper {@link TransportKeys}: what an attacker who reads the process's
+   * memory gets. Only tests do this; production code has no way to export a key.
    */
   record CipherCopy(byte[] key, long nonce, Primitive cipher) {
-    static CipherCopy of(ConnectionCore w, boolean sending) throws ReflectiveOperationException {
-      Object transport = w.transportForTests();
-      Object state = field(transport, sending ? "sending" : "receiving");
-      byte[] key = ((byte[]) field(state, "key")).clone();
-      return new CipherCopy(key, (Long) field(state, "n"), (Primitive) field(state, "cipher"));
-    }
-
-    private static Object field(Object o, String name) throws ReflectiveOperationException {
-      Field f = o.getClass().getDeclaredField(name);
-      f.setAccessible(true);
-      return f.get(o);
+    static CipherCopy of(ConnectionCore w, boolean sending) {
+      TransportKeys.Copy c = TransportKeys.copy(w.transport(), sending);
+      return new CipherCopy(c.key(), c.nonce(), c.cipher());
     }
   }
 

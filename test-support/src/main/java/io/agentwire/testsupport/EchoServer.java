@@ -1,4 +1,4 @@
-package io.agentwire.socketfactory;
+package io.agentwire.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,16 +15,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ServerSocketFactory;
 
 /**
- * A loopback server for tests: accepts on 127.0.0.1, serves each connection on its own thread with
- * {@link Handler} (echo by default), and records what went wrong on each connection.
+ * A loopback server for tests over any {@link ServerSocketFactory} (plain TCP, AgentWire, JSSE):
+ * accepts on 127.0.0.1, serves each connection on its own thread with {@link Handler} (echo by
+ * default), and records what went wrong on each connection.
  */
-final class EchoServer implements AutoCloseable {
+public final class EchoServer implements AutoCloseable {
 
-  interface Handler {
+  public interface Handler {
     void serve(Socket s) throws Exception;
   }
 
-  static final Handler ECHO =
+  public static final Handler ECHO =
       s -> {
         InputStream in = s.getInputStream();
         OutputStream out = s.getOutputStream();
@@ -36,14 +37,14 @@ final class EchoServer implements AutoCloseable {
         s.shutdownOutput();
       };
 
-  final ServerSocket server;
-  final List<Throwable> failures = new CopyOnWriteArrayList<>();
-  final List<Socket> accepted = new CopyOnWriteArrayList<>();
-  final AtomicInteger served = new AtomicInteger();
+  public final ServerSocket server;
+  public final List<Throwable> failures = new CopyOnWriteArrayList<>();
+  public final List<Socket> accepted = new CopyOnWriteArrayList<>();
+  public final AtomicInteger served = new AtomicInteger();
   private final ExecutorService pool = Executors.newCachedThreadPool();
   private final Thread acceptor;
 
-  EchoServer(ServerSocketFactory factory, Handler handler) throws IOException {
+  public EchoServer(ServerSocketFactory factory, Handler handler) throws IOException {
     server = factory.createServerSocket(0, 256, InetAddress.getLoopbackAddress());
     acceptor =
         new Thread(
@@ -73,12 +74,12 @@ final class EchoServer implements AutoCloseable {
     acceptor.start();
   }
 
-  int port() {
+  public int port() {
     return server.getLocalPort();
   }
 
   /** Waits until {@code n} connections have ended, well or badly. */
-  void awaitEnded(int n) throws InterruptedException {
+  public void awaitEnded(int n) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (served.get() + failures.size() < n && System.nanoTime() < deadline) {
       Thread.sleep(5);

@@ -1,4 +1,4 @@
-package io.agentwire.socketfactory;
+package io.agentwire.testsupport;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -18,15 +18,15 @@ import java.util.concurrent.CountDownLatch;
  * proxy half-closes the destination, so the receiver sees a clean TCP EOF, and keeps draining the
  * source, so nobody gets a reset for data the proxy left unread.
  */
-final class MitmProxy implements AutoCloseable {
+public final class MitmProxy implements AutoCloseable {
 
   /** Copies one direction, altered at will; returning ends that direction with a TCP FIN. */
-  interface Direction {
+  public interface Direction {
     void pump(InputStream in, OutputStream out) throws IOException;
   }
 
   /** Edits a stream of 2-byte-length-prefixed frames. */
-  interface FrameEditor {
+  public interface FrameEditor {
     /**
      * @param index the frame's position in this direction, from 0
      * @param frame the whole frame, length prefix included
@@ -35,12 +35,12 @@ final class MitmProxy implements AutoCloseable {
     List<byte[]> edit(int index, byte[] frame);
   }
 
-  static Direction pass() {
+  public static Direction pass() {
     return (in, out) -> in.transferTo(out);
   }
 
   /** XORs {@code mask} into the byte at {@code offset}. */
-  static Direction flip(long offset, int mask) {
+  public static Direction flip(long offset, int mask) {
     return (in, out) -> {
       byte[] buf = new byte[8192];
       long pos = 0;
@@ -56,7 +56,7 @@ final class MitmProxy implements AutoCloseable {
   }
 
   /** Forwards the first {@code length} bytes, then ends the stream (TCP FIN, no close record). */
-  static Direction truncateAt(long length) {
+  public static Direction truncateAt(long length) {
     return (in, out) -> {
       byte[] buf = new byte[8192];
       long pos = 0;
@@ -72,7 +72,7 @@ final class MitmProxy implements AutoCloseable {
   }
 
   /** Edits the stream frame by frame (see {@link FrameEditor}). */
-  static Direction frames(FrameEditor editor) {
+  public static Direction frames(FrameEditor editor) {
     return (in, out) -> {
       for (int index = 0; ; index++) {
         byte[] frame;
@@ -111,7 +111,8 @@ final class MitmProxy implements AutoCloseable {
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
 
-  MitmProxy(int targetPort, Direction clientToServer, Direction serverToClient) throws IOException {
+  public MitmProxy(int targetPort, Direction clientToServer, Direction serverToClient)
+      throws IOException {
     listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread acceptor =
         new Thread(
@@ -170,7 +171,7 @@ final class MitmProxy implements AutoCloseable {
     t.start();
   }
 
-  int port() {
+  public int port() {
     return listener.getLocalPort();
   }
 
