@@ -1,5 +1,9 @@
 package io.agentwire.bench;
 
+import io.agentwire.bench.comparison.Comparison;
+import io.agentwire.bench.comparison.ComparisonJson;
+import io.agentwire.bench.comparison.ComparisonSvg;
+import io.agentwire.bench.comparison.ComparisonTable;
 import io.agentwire.provider.AgentWireProvider;
 import io.agentwire.provider.BackendHealth;
 import java.io.IOException;

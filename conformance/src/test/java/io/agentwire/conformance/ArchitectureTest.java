@@ -132,7 +132,8 @@ class ArchitectureTest {
             S,
             S + ".identity");
     ALLOWED.put("io.agentwire.cli", publicApi);
-    ALLOWED.put("io.agentwire.bench", publicApi);
+    ALLOWED.put("io.agentwire.bench", concat(publicApi, "io.agentwire.bench.comparison"));
+    ALLOWED.put("io.agentwire.bench.comparison", List.of());
   }
 
   /**

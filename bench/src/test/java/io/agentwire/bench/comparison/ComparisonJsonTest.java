@@ -1,9 +1,9 @@
-package io.agentwire.bench;
+package io.agentwire.bench.comparison;
 
-import static io.agentwire.bench.ComparisonFixture.JAVA;
-import static io.agentwire.bench.ComparisonFixture.NATIVE;
-import static io.agentwire.bench.ComparisonFixture.NOISE_JAVA;
-import static io.agentwire.bench.ComparisonFixture.TLS;
+import static io.agentwire.bench.comparison.ComparisonFixture.JAVA;
+import static io.agentwire.bench.comparison.ComparisonFixture.NATIVE;
+import static io.agentwire.bench.comparison.ComparisonFixture.NOISE_JAVA;
+import static io.agentwire.bench.comparison.ComparisonFixture.TLS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.agentwire.bench;
+package io.agentwire.bench.comparison;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -32,13 +32,13 @@ import java.util.Map;
  * Every stack appears in every row's results, null where it was not measured; unknown errors (JMH
  * gives none for too few iterations) are null. Numbers carry six significant digits.
  */
-final class ComparisonJson {
+public final class ComparisonJson {
 
   static final String SCHEMA = "agentwire-bench-comparison/1";
 
   private ComparisonJson() {}
 
-  static String write(Comparison c) {
+  public static String write(Comparison c) {
     Comparison.Environment e = c.environment();
     StringBuilder j = new StringBuilder(4096);
     j.append("{\n");

@@ -1,4 +1,4 @@
-package io.agentwire.bench;
+package io.agentwire.bench.comparison;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.agentwire.bench;
+package io.agentwire.bench.comparison;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
-package io.agentwire.bench;
+package io.agentwire.bench.comparison;
 
+import io.agentwire.bench.Report;
+import io.agentwire.bench.SocketStack;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +23,7 @@ import java.util.Map;
  * @param rows the rows in display order
  * @param notes what exactly was compared (protocols, suites), one sentence each
  */
-record Comparison(
+public record Comparison(
     String title,
     Environment environment,
     String baseline,
@@ -29,7 +31,7 @@ record Comparison(
     List<Row> rows,
     List<String> notes) {
 
-  Comparison {
+  public Comparison {
     stacks = List.copyOf(stacks);
     rows = List.copyOf(rows);
     notes = List.copyOf(notes);
@@ -54,7 +56,7 @@ record Comparison(
    * @param id a short name, as in {@link SocketStack} ({@code tls13}, {@code agentwire}, ...)
    * @param name how tables and charts label it
    */
-  record Stack(String id, String name) {}
+  public record Stack(String id, String name) {}
 
   /**
    * Where and when the comparison was measured.
@@ -69,7 +71,7 @@ record Comparison(
    * @param mode {@code quick} or {@code full}
    * @param settings JMH settings, e.g. {@code "forks": "1"}
    */
-  record Environment(
+  public record Environment(
       String date,
       String jdk,
       String vm,
@@ -80,7 +82,7 @@ record Comparison(
       String mode,
       Map<String, String> settings) {
 
-    Environment {
+    public Environment {
       settings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(settings));
     }
 
@@ -98,7 +100,7 @@ record Comparison(
    * @param error the half-width of JMH's 99.9% confidence interval, same unit; NaN if JMH had too
    *     few iterations to give one
    */
-  record Measurement(double score, double error) {
+  public record Measurement(double score, double error) {
 
     /** The error as a share of the score; NaN if unknown. */
     double relativeError() {
@@ -115,19 +117,19 @@ record Comparison(
    * @param higherIsBetter false for times (the ratio to the baseline is then inverted)
    * @param results measurements by stack id; a stack absent here did not (or cannot) take part
    */
-  record Row(
+  public record Row(
       String id,
       String label,
       String unit,
       boolean higherIsBetter,
       Map<String, Measurement> results) {
 
-    Row {
+    public Row {
       results = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(results));
     }
 
     /** The measurement for {@code stack}, or null. */
-    Measurement get(String stack) {
+    public Measurement get(String stack) {
       return results.get(stack);
     }
 

@@ -1,4 +1,4 @@
-package io.agentwire.bench;
+package io.agentwire.bench.comparison;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +13,7 @@ import java.util.Locale;
  * scale gives 0.5x and 2x the same length. Whiskers show the ratio's error (both sides' JMH errors
  * combined). The caption names the date, JDK, CPU and OS.
  */
-final class ComparisonSvg {
+public final class ComparisonSvg {
 
   /** Bar colours, one per non-baseline stack in column order (cycled if there are more). */
   static final String[] COLOURS = {"#f28e2b", "#4e79a7", "#59a14f", "#b07aa1", "#9c755f"};
@@ -31,7 +31,7 @@ final class ComparisonSvg {
 
   private ComparisonSvg() {}
 
-  static String write(Comparison c) {
+  public static String write(Comparison c) {
     List<Comparison.Stack> others = c.others();
     double[] range = range(c);
     double lo = range[0];

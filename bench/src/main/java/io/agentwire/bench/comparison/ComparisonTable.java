@@ -1,4 +1,4 @@
-package io.agentwire.bench;
+package io.agentwire.bench.comparison;
 
 /**
  * A {@link Comparison} as one Markdown table: a column per stack with its score and error, then a
@@ -6,11 +6,11 @@ package io.agentwire.bench;
  * fast; for times, the baseline's time over the stack's). Stacks that cannot take part in a row
  * show {@code n/a}.
  */
-final class ComparisonTable {
+public final class ComparisonTable {
 
   private ComparisonTable() {}
 
-  static String markdown(Comparison c) {
+  public static String markdown(Comparison c) {
     StringBuilder t = new StringBuilder();
     t.append("| benchmark |");
     for (Comparison.Stack s : c.stacks()) {
@@ -36,7 +36,7 @@ final class ComparisonTable {
   }
 
   /** The line under the table: when, where, and how to read the ratios. */
-  static String caption(Comparison c) {
+  public static String caption(Comparison c) {
     return "Measured "
         + c.environment().caption()
         + " ("
