@@ -530,21 +530,23 @@ public final class Negotiation {
     h.init(role);
     if (p.needsLocalStaticKey(role)) {
       if (config.identity() == null) {
-        throw new SSLHandshakeException(p.name() + " needs a local identity (static key)");
+        throw new AgentHandshakeException(
+            FailureReason.NOT_RUNNABLE, p.name() + " needs a local identity (static key)");
       }
       h.setLocalStaticKey(config.identity().keyPair());
     }
     if (p.needsRemoteStaticKeyInAdvance(role)) {
       PublicKey known = serverKey != null ? serverKey : config.peerKey();
       if (known == null) {
-        throw new SSLHandshakeException(p.name() + " needs the peer's static key in advance");
+        throw new AgentHandshakeException(
+            FailureReason.NOT_RUNNABLE, p.name() + " needs the peer's static key in advance");
       }
       h.setRemoteStaticKey(known);
     }
     for (int position : p.pskPositions()) {
       byte[] psk = config.pskCopy();
       if (psk == null) {
-        throw new SSLHandshakeException(p.name() + " needs a PSK");
+        throw new AgentHandshakeException(FailureReason.NOT_RUNNABLE, p.name() + " needs a PSK");
       }
       try {
         h.setPsk(position, psk);
