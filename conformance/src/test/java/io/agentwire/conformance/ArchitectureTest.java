@@ -136,16 +136,6 @@ class ArchitectureTest {
     ALLOWED.put("io.agentwire.bench.comparison", List.of());
   }
 
-  /**
-   * Edges the concept-first move (issue 11) has not removed yet, each with what removes it; they
-   * count as allowed until then. Empty when the move is done.
-   */
-  static final Map<String, List<String>> PENDING =
-      Map.ofEntries(
-          // XEdDSA and key conversions through xec.internal: the public xec API takes their place.
-          Map.entry(P + ".x3dh.internal", List.of(P + ".xec.internal")),
-          Map.entry(P + ".x3dh", List.of(P + ".xec.internal")));
-
   private static JavaClasses production;
 
   @BeforeAll
@@ -196,8 +186,7 @@ class ArchitectureTest {
     List<ArchRule> rules = new ArrayList<>();
     for (Map.Entry<String, List<String>> e : ALLOWED.entrySet()) {
       String pkg = e.getKey();
-      List<String> allowed = new ArrayList<>(e.getValue());
-      allowed.addAll(PENDING.getOrDefault(pkg, List.of()));
+      List<String> allowed = e.getValue();
       rules.add(
           noClasses()
               .that()

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentwire.provider.AgentWireProvider;
+import io.agentwire.provider.xec.XEdDsaSignatures;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -101,6 +102,32 @@ class XEdDsaOracleTest {
               publicKey(((DjbECPublicKey) keys.getPublicKey()).getPublicKey()),
               message,
               signature));
+    }
+    assertTrue(seen[0] > 0 && seen[1] > 0, "both sign bits came up: " + Arrays.toString(seen));
+  }
+
+  /**
+   * The one-call API ({@link XEdDsaSignatures}, X3DH's) against libsignal: its signatures of both
+   * sign bits verify over the raw key, with bit 255 as it was only, and ours verify under
+   * libsignal.
+   */
+  @Test
+  void theOneCallApiAgreesWithLibsignalForBothSignBits() throws Exception {
+    int[] seen = new int[2];
+    byte[] message = "signed prekey".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    for (int i = 0; i < 200; i++) {
+      ECKeyPair keys = Curve.generateKeyPair();
+      byte[] raw = ((DjbECPublicKey) keys.getPublicKey()).getPublicKey();
+      byte[] theirs = Curve.calculateSignature(keys.getPrivateKey(), message);
+      seen[(theirs[63] >>> 7) & 1]++;
+      assertTrue(XEdDsaSignatures.verify(raw, message, theirs));
+      assertFalse(XEdDsaSignatures.verify(raw, changed(message), theirs));
+      byte[] flipped = theirs.clone();
+      flipped[63] ^= (byte) 0x80;
+      assertFalse(XEdDsaSignatures.verify(raw, message, flipped));
+      PrivateKey ours = privateKey(((DjbECPrivateKey) keys.getPrivateKey()).getPrivateKey());
+      byte[] signature = XEdDsaSignatures.sign(ours, message, null);
+      assertTrue(Curve.verifySignature(keys.getPublicKey(), message, signature));
     }
     assertTrue(seen[0] > 0 && seen[1] > 0, "both sign bits came up: " + Arrays.toString(seen));
   }

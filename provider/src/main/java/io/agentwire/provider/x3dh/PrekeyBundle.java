@@ -3,9 +3,10 @@ package io.agentwire.provider.x3dh;
 import io.agentwire.provider.backend.Primitive;
 import io.agentwire.provider.shared.internal.DecodingException;
 import io.agentwire.provider.shared.internal.Encodings;
-import io.agentwire.provider.xec.internal.XecKeys;
+import io.agentwire.provider.xec.XecKeyCodec;
 import java.security.InvalidKeyException;
 import java.security.PublicKey;
+import java.security.spec.InvalidKeySpecException;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -162,7 +163,7 @@ public final class PrekeyBundle {
   }
 
   public PublicKey identityKey() {
-    return XecKeys.publicKey(Primitive.X25519, identityKey);
+    return key(identityKey);
   }
 
   public int signedPrekeyId() {
@@ -170,7 +171,7 @@ public final class PrekeyBundle {
   }
 
   public PublicKey signedPrekey() {
-    return XecKeys.publicKey(Primitive.X25519, signedPrekey);
+    return key(signedPrekey);
   }
 
   /** The identity key's XEdDSA signature over {@code Encode(signedPrekey)}. */
@@ -184,7 +185,7 @@ public final class PrekeyBundle {
 
   /** The one-time prekey, or null if the bundle has none. */
   public PublicKey oneTimePrekey() {
-    return oneTimePrekey == null ? null : XecKeys.publicKey(Primitive.X25519, oneTimePrekey);
+    return oneTimePrekey == null ? null : key(oneTimePrekey);
   }
 
   @Override
@@ -208,7 +209,16 @@ public final class PrekeyBundle {
   }
 
   private static byte[] raw(PublicKey key) throws InvalidKeyException {
-    return XecKeys.rawPublic(key, Primitive.X25519);
+    return XecKeyCodec.rawPublicKey(key, Primitive.X25519);
+  }
+
+  /** The public key over a raw key of this bundle, always 32 bytes. */
+  private static PublicKey key(byte[] raw) {
+    try {
+      return XecKeyCodec.publicKey(Primitive.X25519, raw);
+    } catch (InvalidKeySpecException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 
   private static X3dhException malformed(String why) {

@@ -4,7 +4,7 @@ import io.agentwire.provider.backend.Primitive;
 import io.agentwire.provider.ratchet.RatchetSession;
 import io.agentwire.provider.x3dh.X3dh;
 import io.agentwire.provider.x3dh.internal.X3dhProfile.InitialMessageFields;
-import io.agentwire.provider.xec.internal.XecKeys;
+import io.agentwire.provider.xec.XecKeyCodec;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.PublicKey;
@@ -79,7 +79,7 @@ final class InitiatedSession implements X3dh.Initiated {
     try {
       byte[] responder;
       try {
-        responder = XecKeys.rawPublic(responderIdentity, Primitive.X25519);
+        responder = XecKeyCodec.rawPublicKey(responderIdentity, Primitive.X25519);
       } catch (InvalidKeyException e) {
         throw new IllegalStateException("the bundle's identity key was checked as X25519", e);
       }

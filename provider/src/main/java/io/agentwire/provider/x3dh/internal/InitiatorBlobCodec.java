@@ -1,11 +1,9 @@
 package io.agentwire.provider.x3dh.internal;
 
-import io.agentwire.provider.backend.Primitive;
 import io.agentwire.provider.ratchet.DoubleRatchet;
 import io.agentwire.provider.ratchet.RatchetSession;
 import io.agentwire.provider.shared.internal.Sha256Trailer;
 import io.agentwire.provider.shared.internal.WipeableOutput;
-import io.agentwire.provider.xec.internal.XecKeys;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
@@ -81,7 +79,7 @@ final class InitiatorBlobCodec {
       return new InitiatedSession(
           profile,
           session,
-          XecKeys.publicKey(Primitive.X25519, responder),
+          X3dhKeys.publicKey(responder),
           identity,
           ephemeral,
           spkId,

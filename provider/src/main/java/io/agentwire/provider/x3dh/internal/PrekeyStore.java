@@ -1,7 +1,6 @@
 package io.agentwire.provider.x3dh.internal;
 
 import io.agentwire.provider.backend.DhFunction;
-import io.agentwire.provider.backend.Primitive;
 import io.agentwire.provider.backend.internal.Backends;
 import io.agentwire.provider.ratchet.DoubleRatchet;
 import io.agentwire.provider.ratchet.RatchetSession;
@@ -11,10 +10,11 @@ import io.agentwire.provider.x3dh.X3dh;
 import io.agentwire.provider.x3dh.X3dhException;
 import io.agentwire.provider.x3dh.X3dhException.Reason;
 import io.agentwire.provider.x3dh.internal.X3dhProfile.InitialMessageFields;
-import io.agentwire.provider.xec.internal.XEdDsa;
-import io.agentwire.provider.xec.internal.XecKeys;
+import io.agentwire.provider.xec.XEdDsaSignatures;
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.security.KeyPair;
+import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import javax.security.auth.DestroyFailedException;
 
 /**
  * The responder's {@link X3dh.Responder}: its identity key, its signed prekeys (the newest four,
@@ -64,7 +63,7 @@ final class PrekeyStore implements X3dh.Responder {
 
   @Override
   public PublicKey identityKey() {
-    return XecKeys.publicKey(Primitive.X25519, identityPublic);
+    return X3dhKeys.publicKey(identityPublic);
   }
 
   @Override
@@ -84,10 +83,10 @@ final class PrekeyStore implements X3dh.Responder {
     return PrekeyBundle.of(
         identityKey(),
         spk.id(),
-        XecKeys.publicKey(Primitive.X25519, spk.publicKey()),
+        X3dhKeys.publicKey(spk.publicKey()),
         spk.signature(),
         opk == null ? null : opk.id(),
-        opk == null ? null : XecKeys.publicKey(Primitive.X25519, opk.publicKey()));
+        opk == null ? null : X3dhKeys.publicKey(opk.publicKey()));
   }
 
   @Override
@@ -143,12 +142,21 @@ final class PrekeyStore implements X3dh.Responder {
     dh.publicKey(priv, pub);
     byte[] signature = null;
     if (signed) {
-      byte[] random = new byte[64];
-      Backends.randomBytes(random);
-      signature = XEdDsa.sign(identityPrivate, Encodings.encodeKey(pub), random);
-      Arrays.fill(random, (byte) 0);
+      signature = signWithIdentity(Encodings.encodeKey(pub));
     }
     return new Prekey(id, priv, pub, signature);
+  }
+
+  /** The identity key's XEdDSA signature, with the provider's randomness, over {@code message}. */
+  private byte[] signWithIdentity(byte[] message) {
+    PrivateKey identity = X3dhKeys.privateKey(identityPrivate);
+    try {
+      return XEdDsaSignatures.sign(identity, message, null);
+    } catch (InvalidKeyException e) {
+      throw new IllegalStateException("the identity key is a live X25519 key", e);
+    } finally {
+      X3dhKeys.destroy(identity);
+    }
   }
 
   /** The prekey a restored store holds: its public key recomputed from the private one. */
@@ -188,20 +196,14 @@ final class PrekeyStore implements X3dh.Responder {
             ekA);
     byte[] ad = X3dhKdf.associatedData(ikA, identityPublic);
     RatchetSession session;
-    XecKeys.PrivateKeyImpl spkPrivate = XecKeys.privateKey(Primitive.X25519, spk.privateKey());
+    PrivateKey spkPrivate = X3dhKeys.privateKey(spk.privateKey());
     try {
       session =
           ratchet.initResponder(
-              sk,
-              new KeyPair(XecKeys.publicKey(Primitive.X25519, spk.publicKey()), spkPrivate),
-              ad);
+              sk, new KeyPair(X3dhKeys.publicKey(spk.publicKey()), spkPrivate), ad);
     } finally {
       Arrays.fill(sk, (byte) 0);
-      try {
-        spkPrivate.destroy();
-      } catch (DestroyFailedException e) {
-        // PrivateKeyImpl.destroy does not fail.
-      }
+      X3dhKeys.destroy(spkPrivate);
     }
     byte[] plaintext;
     try {
@@ -215,8 +217,7 @@ final class PrekeyStore implements X3dh.Responder {
       published.remove(opk.id());
       opk.wipe();
     }
-    return new AcceptedSession(
-        profile, session, plaintext, XecKeys.publicKey(Primitive.X25519, ikA), ikA, ekA);
+    return new AcceptedSession(profile, session, plaintext, X3dhKeys.publicKey(ikA), ikA, ekA);
   }
 
   private Prekey signedPrekey(int id) throws X3dhException {

@@ -12,8 +12,8 @@ import io.agentwire.provider.x3dh.X3dhException;
 import io.agentwire.provider.x3dh.X3dhException.Reason;
 import io.agentwire.provider.x3dh.X3dhSpi;
 import io.agentwire.provider.x3dh.internal.X3dhProfile.InitialMessageFields;
-import io.agentwire.provider.xec.internal.XEdDsa;
-import io.agentwire.provider.xec.internal.XecKeys;
+import io.agentwire.provider.xec.XEdDsaSignatures;
+import io.agentwire.provider.xec.XecKeyCodec;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.KeyPair;
@@ -56,21 +56,22 @@ public final class X3dhEngine extends X3dhSpi {
     byte[] ikA = rawPrivateOf(identity);
     byte[] ek = new byte[X3dhKdf.KEY];
     try {
-      byte[] ikAPublic = XecKeys.rawPublic(identity.getPublic(), Primitive.X25519);
-      byte[] ikB = XecKeys.rawPublic(bundle.identityKey(), Primitive.X25519);
+      byte[] ikAPublic = XecKeyCodec.rawPublicKey(identity.getPublic(), Primitive.X25519);
+      byte[] ikB = XecKeyCodec.rawPublicKey(bundle.identityKey(), Primitive.X25519);
       if (expectedIdentity != null
-          && !MessageDigest.isEqual(XecKeys.rawPublic(expectedIdentity, Primitive.X25519), ikB)) {
+          && !MessageDigest.isEqual(
+              XecKeyCodec.rawPublicKey(expectedIdentity, Primitive.X25519), ikB)) {
         throw new X3dhException(
             Reason.WRONG_IDENTITY, "the bundle's identity key is not the expected one");
       }
-      byte[] spkB = XecKeys.rawPublic(bundle.signedPrekey(), Primitive.X25519);
-      if (!XEdDsa.verify(ikB, Encodings.encodeKey(spkB), bundle.signature())) {
+      byte[] spkB = XecKeyCodec.rawPublicKey(bundle.signedPrekey(), Primitive.X25519);
+      if (!XEdDsaSignatures.verify(ikB, Encodings.encodeKey(spkB), bundle.signature())) {
         throw new X3dhException(
             Reason.BAD_SIGNATURE,
             "the signed prekey's signature does not verify under the bundle's identity key");
       }
       PublicKey opk = bundle.oneTimePrekey();
-      byte[] opkB = opk == null ? null : XecKeys.rawPublic(opk, Primitive.X25519);
+      byte[] opkB = opk == null ? null : XecKeyCodec.rawPublicKey(opk, Primitive.X25519);
       Backends.randomBytes(ek);
       byte[] ekPublic = new byte[X3dhKdf.KEY];
       dh.publicKey(ek, ekPublic);
@@ -101,7 +102,7 @@ public final class X3dhEngine extends X3dhSpi {
   @Override
   protected X3dh.Responder engineNewResponder(KeyPair identity) throws GeneralSecurityException {
     byte[] priv = rawPrivateOf(identity);
-    byte[] pub = XecKeys.rawPublic(identity.getPublic(), Primitive.X25519);
+    byte[] pub = XecKeyCodec.rawPublicKey(identity.getPublic(), Primitive.X25519);
     PrekeyStore store = new PrekeyStore(profile, dh, priv, pub);
     store.rotateSignedPrekey();
     return store;
@@ -122,8 +123,8 @@ public final class X3dhEngine extends X3dhSpi {
   protected X3dh.InitialMessage engineParseInitialMessage(byte[] message) throws X3dhException {
     InitialMessageFields m = profile.parseInitialMessage(message);
     return new X3dh.InitialMessage(
-        XecKeys.publicKey(Primitive.X25519, m.identity()),
-        XecKeys.publicKey(Primitive.X25519, m.ephemeral()),
+        X3dhKeys.publicKey(m.identity()),
+        X3dhKeys.publicKey(m.ephemeral()),
         m.signedPrekeyId(),
         m.oneTimePrekeyId(),
         m.ratchetMessage());
@@ -131,8 +132,8 @@ public final class X3dhEngine extends X3dhSpi {
 
   /** The raw private key of an identity key pair whose public key is its private key's. */
   private byte[] rawPrivateOf(KeyPair pair) throws GeneralSecurityException {
-    byte[] priv = XecKeys.rawPrivate(pair.getPrivate(), Primitive.X25519);
-    byte[] pub = XecKeys.rawPublic(pair.getPublic(), Primitive.X25519);
+    byte[] priv = XecKeyCodec.exportPrivateScalar(pair.getPrivate(), Primitive.X25519);
+    byte[] pub = XecKeyCodec.rawPublicKey(pair.getPublic(), Primitive.X25519);
     byte[] derived = new byte[X3dhKdf.KEY];
     dh.publicKey(priv, derived);
     if (!MessageDigest.isEqual(derived, pub)) {

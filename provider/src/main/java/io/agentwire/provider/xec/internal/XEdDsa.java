@@ -1,7 +1,10 @@
 package io.agentwire.provider.xec.internal;
 
+import io.agentwire.provider.backend.internal.Backends;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.security.SignatureException;
 import java.util.Arrays;
 import org.bouncycastle.math.ec.rfc7748.X25519Field;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
@@ -112,6 +115,26 @@ public final class XEdDsa {
   }
 
   /**
+   * {@link #sign(byte[], byte[], byte[])} with 64 fresh bytes {@code Z} from {@code random}, or
+   * from the provider's random source when {@code random} is null; {@code Z} is wiped afterwards.
+   *
+   * @throws IllegalArgumentException if a length is wrong
+   */
+  public static byte[] sign(byte[] x25519PrivateKey, byte[] message, SecureRandom random) {
+    byte[] z = new byte[RANDOM_LENGTH];
+    try {
+      if (random != null) {
+        random.nextBytes(z);
+      } else {
+        Backends.randomBytes(z);
+      }
+      return sign(x25519PrivateKey, message, z);
+    } finally {
+      Arrays.fill(z, (byte) 0);
+    }
+  }
+
+  /**
    * Checks a signature made by {@link #sign}, by curve25519-java or libsignal, or by any XEdDSA
    * signer (see the class comment for the encodings).
    *
@@ -133,6 +156,21 @@ public final class XEdDsa {
     byte[] ed25519Signature = signature.clone();
     ed25519Signature[63] &= 0x7f;
     return Ed25519.verify(ed25519Signature, 0, edwardsPublicKey, 0, message, 0, message.length);
+  }
+
+  /**
+   * Refuses a signature of the wrong length as the JCA does.
+   *
+   * @throws SignatureException if {@code signature} is null or not {@link #SIGNATURE_LENGTH} bytes
+   */
+  public static void requireSignatureLength(byte[] signature) throws SignatureException {
+    if (signature == null || signature.length != SIGNATURE_LENGTH) {
+      throw new SignatureException(
+          "an XEdDSA signature is "
+              + SIGNATURE_LENGTH
+              + " bytes, got "
+              + (signature == null ? "null" : signature.length));
+    }
   }
 
   // -----------------------------------------------------------------------------------------------

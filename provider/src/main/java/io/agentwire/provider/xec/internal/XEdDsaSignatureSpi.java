@@ -1,7 +1,6 @@
 package io.agentwire.provider.xec.internal;
 
 import io.agentwire.provider.backend.Primitive;
-import io.agentwire.provider.backend.internal.Backends;
 import java.io.ByteArrayOutputStream;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.InvalidKeyException;
@@ -82,16 +81,9 @@ public final class XEdDsaSignatureSpi extends SignatureSpi {
     if (privateKey == null) {
       throw new SignatureException("XEdDSA signature not initialized for signing");
     }
-    byte[] z = new byte[XEdDsa.RANDOM_LENGTH];
     try {
-      if (random != null) {
-        random.nextBytes(z);
-      } else {
-        Backends.randomBytes(z);
-      }
-      return XEdDsa.sign(privateKey, message.toByteArray(), z);
+      return XEdDsa.sign(privateKey, message.toByteArray(), random);
     } finally {
-      Arrays.fill(z, (byte) 0);
       message.reset();
     }
   }
@@ -102,13 +94,7 @@ public final class XEdDsaSignatureSpi extends SignatureSpi {
       throw new SignatureException("XEdDSA signature not initialized for verification");
     }
     try {
-      if (signature == null || signature.length != XEdDsa.SIGNATURE_LENGTH) {
-        throw new SignatureException(
-            "an XEdDSA signature is "
-                + XEdDsa.SIGNATURE_LENGTH
-                + " bytes, got "
-                + (signature == null ? "null" : signature.length));
-      }
+      XEdDsa.requireSignatureLength(signature);
       return XEdDsa.verify(publicKey, message.toByteArray(), signature);
     } finally {
       message.reset();
