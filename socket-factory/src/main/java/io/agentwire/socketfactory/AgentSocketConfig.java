@@ -4,6 +4,7 @@ import io.agentwire.provider.AgentWireProvider;
 import io.agentwire.provider.backend.Primitive;
 import io.agentwire.provider.noise.NoiseProtocol;
 import io.agentwire.provider.noise.NoiseRole;
+import io.agentwire.provider.noise.PeerProof;
 import io.agentwire.socketfactory.identity.AgentIdentity;
 import io.agentwire.socketfactory.identity.PeerVerifier;
 import java.security.NoSuchAlgorithmException;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 
 /**
  * Everything an AgentWire socket factory needs: who we are, whom we trust, which Noise protocols we
@@ -386,6 +388,10 @@ public final class AgentSocketConfig {
           + p.peerProof(NoiseRole.INITIATOR)
           + "), and the socket layer verifies a server's key before the client answers";
     }
+    String revealed = revealsClientBeforeProof(p);
+    if (revealed != null) {
+      return revealed;
+    }
     if (raw) {
       return null;
     }
@@ -399,6 +405,33 @@ public final class AgentSocketConfig {
       return name + ": AgentWire identities are X25519 keys; use 448 only in raw mode";
     }
     return null;
+  }
+
+  /**
+   * A client never reveals its identity to a server it would refuse: refused where the client sends
+   * its static key after the server has sent its own but before a message proves that key (X1X1:
+   * the server's key arrives in message 2, the client's goes out in message 3, the proof is message
+   * 4), since an attacker posing with its own key could read the client's. A server key known in
+   * advance is checked before the handshake starts, so IK and the K patterns are unaffected.
+   */
+  private static String revealsClientBeforeProof(NoiseProtocol p) {
+    OptionalInt mine = p.staticKeySentIn(NoiseRole.INITIATOR);
+    OptionalInt theirs = p.staticKeySentIn(NoiseRole.RESPONDER);
+    PeerProof proof = p.peerProof(NoiseRole.INITIATOR);
+    if (mine.isEmpty() || theirs.isEmpty() || theirs.getAsInt() > mine.getAsInt()) {
+      return null;
+    }
+    if (proof.byHandshakeMessage() && proof.message() < mine.getAsInt()) {
+      return null;
+    }
+    return p.name()
+        + ": the client would send its static key (message "
+        + mine.getAsInt()
+        + ") after the server sent its own (message "
+        + theirs.getAsInt()
+        + ") but before that key is proven ("
+        + proof
+        + "), so an attacker posing as the server could learn the client's identity";
   }
 
   public static NoiseProtocol parse(String name) {

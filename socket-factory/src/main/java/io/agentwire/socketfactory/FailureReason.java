@@ -5,8 +5,9 @@ import java.util.Optional;
 /**
  * Why an AgentWire connection failed, so that callers can branch without parsing messages. Every
  * {@link javax.net.ssl.SSLException} the wire protocol raises ({@link AgentHandshakeException},
- * {@link AgentProtocolException}, {@link AgentConnectionException}) carries one; {@link #of} finds
- * it in any exception or its causes. The sections are those of {@code docs/PROTOCOL.md}.
+ * {@link AgentProtocolException}, {@link AgentConnectionException}) carries one, and a refused or
+ * unproven peer key is an {@code SSLPeerUnverifiedException}; {@link #of} finds the reason in any
+ * exception or its causes. The sections are those of {@code docs/PROTOCOL.md}.
  */
 public enum FailureReason {
   /** The peer speaks something else: no AgentWire hello, a TLS ClientHello, plain text (2.1, 6). */
@@ -25,6 +26,12 @@ public enum FailureReason {
   AUTHENTICATION_FAILED,
   /** A record or DH step message arrived where the protocol does not allow it (4.2). */
   UNEXPECTED_MESSAGE,
+  /**
+   * The peer's static key was not proven, or the verifier refused it (2.5). Raised as the JDK's
+   * {@link javax.net.ssl.SSLPeerUnverifiedException} (or the verifier's own subclass of it, such as
+   * {@code PeerVerificationException}), which {@link #of} maps to this reason.
+   */
+  PEER_UNVERIFIED,
   /** The peer's DH step key is unusable (4.2). */
   BAD_KEY_SHARE,
   /** The peer ended the connection with an ALERT; the message shows its reason (4). */
@@ -51,6 +58,9 @@ public enum FailureReason {
       }
       if (c instanceof AgentConnectionException) {
         return Optional.of(((AgentConnectionException) c).reason());
+      }
+      if (c instanceof javax.net.ssl.SSLPeerUnverifiedException) {
+        return Optional.of(PEER_UNVERIFIED);
       }
       if (c.getCause() == c) {
         break;

@@ -137,6 +137,31 @@ class SocketPatternsTest {
    * (X1K: {@code <- se} comes last, so a server must accept unverified clients to run it), {@code
    * none} when the peer has no static key.
    */
+  /**
+   * A client never sends its static key to a server whose key it has received but not yet seen
+   * proven: X1X1 would (server key in message 2, client key in message 3, proof in message 4), so
+   * it is refused in both modes; X1X and XX, where message 2 proves the server first, are not.
+   */
+  @Test
+  void patternsThatRevealTheClientBeforeTheServerIsProvenAreRefused() {
+    for (boolean raw : new boolean[] {false, true}) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> AgentSocketConfig.checkSuite("Noise_X1X1_25519_ChaChaPoly_SHA256", raw));
+      assertTrue(e.getMessage().contains("learn the client's identity"), e.getMessage());
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> AgentSocketConfig.checkSuite("Noise_X1X1psk0_25519_ChaChaPoly_SHA256", raw));
+      AgentSocketConfig.checkSuite("Noise_X1X_25519_ChaChaPoly_SHA256", raw);
+      AgentSocketConfig.checkSuite("Noise_XX_25519_ChaChaPoly_SHA256", raw);
+      AgentSocketConfig.checkSuite("Noise_IX_25519_ChaChaPoly_SHA256", raw);
+    }
+    assertFalse(
+        AgentSocketConfig.SUPPORTED_SUITES.stream().anyMatch(n -> n.startsWith("Noise_X1X1_")),
+        "X1X1 is not advertised");
+  }
+
   @ParameterizedTest(name = "{0} raw={1}")
   @CsvSource({
     "Noise_NK1_25519_ChaChaPoly_SHA256, false, none, proven",
@@ -151,7 +176,7 @@ class SocketPatternsTest {
     "Noise_X1K_25519_AESGCM_SHA512, true, unproven, proven",
     "Noise_K1N_25519_ChaChaPoly_BLAKE2s, false, proven, none",
     "Noise_I1Xpsk3_25519_AESGCM_SHA256, false, proven, proven",
-    "Noise_X1X1psk0_25519_ChaChaPoly_SHA256, true, unproven, proven",
+    "Noise_X1Xpsk0_25519_ChaChaPoly_SHA256, true, unproven, proven",
     "Noise_XN_25519_ChaChaPoly_SHA256, false, proven, none",
     "Noise_XN_25519_AESGCM_SHA256, true, proven, none"
   })

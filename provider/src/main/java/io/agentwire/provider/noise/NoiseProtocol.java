@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * A parsed Noise protocol name such as {@code Noise_XXpsk3_25519_ChaChaPoly_BLAKE2s} (Noise
@@ -166,6 +167,16 @@ public final class NoiseProtocol {
   /** Whether the peer of {@code role} sends its static key in a handshake message (an s token). */
   public boolean remoteStaticKeyTransmitted(NoiseRole role) {
     return parsed.sendsStatic(role.opposite());
+  }
+
+  /**
+   * The number (from 1) of the handshake message in which {@code role} sends its own static key
+   * with an {@code s} token, or empty if it never does (no static key, or one known in advance). In
+   * XX the initiator sends it in message 3; in IK in message 1; in X1X1 in message 3.
+   */
+  public OptionalInt staticKeySentIn(NoiseRole role) {
+    int m = parsed.staticSentIn(role);
+    return m == 0 ? OptionalInt.empty() : OptionalInt.of(m);
   }
 
   /** Whether the peer of {@code role} has a static key at all (known in advance or transmitted). */

@@ -397,6 +397,20 @@ final class HandshakePattern {
     return false;
   }
 
+  /**
+   * The 1-based number of the handshake message in which Alice or Bob (per {@code alice}) sends its
+   * static key with an {@code s} token; 0 if it never does.
+   */
+  int staticSentIn(boolean alice) {
+    for (int i = 0; i < messages.size(); i++) {
+      Message m = messages.get(i);
+      if (m.fromAlice == alice && m.tokens.contains(Token.S)) {
+        return i + 1;
+      }
+    }
+    return 0;
+  }
+
   /** Whether Alice's or Bob's static key is a pre-message (known to the other in advance). */
   boolean staticInPreMessage(boolean alice) {
     return (alice ? alicePreMessage : bobPreMessage).contains(Token.S);

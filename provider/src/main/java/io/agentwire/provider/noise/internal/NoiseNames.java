@@ -99,6 +99,10 @@ public final class NoiseNames {
       return pattern.sendsStatic(isAlice(role));
     }
 
+    public int staticSentIn(NoiseRole role) {
+      return pattern.staticSentIn(isAlice(role));
+    }
+
     /** When the static key of {@code role}'s peer is proven to {@code role}. */
     public PeerProof peerProof(NoiseRole role) {
       int at = pattern.staticProvenAt(!isAlice(role));

@@ -113,6 +113,22 @@ class FailureReasonTest {
   }
 
   @Test
+  void aServerKeyTheVerifierRefusesIsPeerUnverified() throws IOException {
+    AgentSocketConfig refusing =
+        AgentSocketConfig.builder()
+            .identity(CLIENT_ID)
+            .peerVerifier(PeerVerifier.onlyKey(CLIENT_ID.publicKey()))
+            .cipherSuites(XX)
+            .build();
+    CorePair p = new CorePair(refusing, config(SERVER_ID, XX));
+    p.client.beginHandshake();
+    p.server.beginHandshake();
+    p.deliver(true);
+    IOException e = assertThrows(IOException.class, () -> p.deliver(false));
+    assertEquals(Optional.of(FailureReason.PEER_UNVERIFIED), FailureReason.of(e), e.toString());
+  }
+
+  @Test
   void ofFindsTheReasonBehindWrappersAndNothingElsewhere() {
     AgentHandshakeException cause =
         new AgentHandshakeException(FailureReason.HANDSHAKE_TIMEOUT, "too slow");
@@ -120,6 +136,9 @@ class FailureReasonTest {
         Optional.of(FailureReason.HANDSHAKE_TIMEOUT),
         FailureReason.of(new SSLException("the connection failed earlier", cause)));
     assertEquals(Optional.empty(), FailureReason.of(new SSLException("not ours")));
+    assertEquals(
+        Optional.of(FailureReason.PEER_UNVERIFIED),
+        FailureReason.of(new javax.net.ssl.SSLPeerUnverifiedException("refused")));
     assertEquals(Optional.empty(), FailureReason.of(null));
   }
 }
