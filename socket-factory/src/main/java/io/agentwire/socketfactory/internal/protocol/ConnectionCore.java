@@ -70,7 +70,7 @@ public final class ConnectionCore {
 
   private void enterTransportIfDone() {
     if (records == null && negotiation.isComplete()) {
-      records = new RecordLayer(negotiation.transport(), config, client);
+      records = new RecordLayer(negotiation.transport(), config, framing, client);
       if (!framing.negotiates()) {
         records.preload(negotiation.takeRawPayloads());
       }
@@ -216,7 +216,7 @@ public final class ConnectionCore {
   private void alertAfterRefusal(javax.net.ssl.SSLPeerUnverifiedException e) {
     // Tell a peer we refuse why, when keys exist to say it securely; never more than the message.
     if (negotiation.transport() != null) {
-      RecordLayer layer = new RecordLayer(negotiation.transport(), config, client);
+      RecordLayer layer = new RecordLayer(negotiation.transport(), config, framing, client);
       try {
         ensureOutbound(layer.maxControlFrame());
         outLength += layer.sealAlert("peer verification failed: " + e.getMessage(), out, outLength);

@@ -104,10 +104,10 @@ public final class RecordLayer {
     }
   }
 
-  RecordLayer(NoiseTransport transport, AgentSocketConfig config, boolean client) {
+  RecordLayer(NoiseTransport transport, AgentSocketConfig config, Framing framing, boolean client) {
     this.transport = transport;
     this.config = config;
-    this.raw = !Framing.of(config).typedRecords();
+    this.raw = !framing.typedRecords();
     this.client = client;
     this.padding = raw ? 0 : config.paddingBlock();
     this.policy = config.rekeyPolicy();
