@@ -47,9 +47,13 @@ public enum FailureReason {
   /** A local cryptographic failure (a key could not be generated, a rekey failed). */
   INTERNAL;
 
+  private static final int MAX_CAUSES = 32;
+
   /** The reason carried by {@code t} or the nearest of its causes, if any. */
   public static Optional<FailureReason> of(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
+    // Bounded: initCause refuses only a cause equal to itself, so a longer cycle is possible.
+    Throwable c = t;
+    for (int depth = 0; c != null && depth < MAX_CAUSES; depth++, c = c.getCause()) {
       if (c instanceof AgentHandshakeException) {
         return Optional.of(((AgentHandshakeException) c).reason());
       }
@@ -61,9 +65,6 @@ public enum FailureReason {
       }
       if (c instanceof javax.net.ssl.SSLPeerUnverifiedException) {
         return Optional.of(PEER_UNVERIFIED);
-      }
-      if (c.getCause() == c) {
-        break;
       }
     }
     return Optional.empty();

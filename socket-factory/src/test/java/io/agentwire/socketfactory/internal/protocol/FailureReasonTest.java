@@ -140,5 +140,9 @@ class FailureReasonTest {
         Optional.of(FailureReason.PEER_UNVERIFIED),
         FailureReason.of(new javax.net.ssl.SSLPeerUnverifiedException("refused")));
     assertEquals(Optional.empty(), FailureReason.of(null));
+    SSLException a = new SSLException("a");
+    SSLException b = new SSLException("b", a);
+    a.initCause(b);
+    assertEquals(Optional.empty(), FailureReason.of(a), "a cycle of causes ends the search");
   }
 }
