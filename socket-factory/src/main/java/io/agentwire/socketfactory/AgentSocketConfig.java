@@ -265,10 +265,13 @@ public final class AgentSocketConfig {
       return this;
     }
 
-    /** Pads record plaintext to a multiple of {@code block} bytes (1 to 65519; 0 for none). */
+    /**
+     * Pads record plaintext to a multiple of {@code block} bytes (1 to 16384, a record's largest
+     * content; 0 for none).
+     */
     public Builder padding(int block) {
-      if (block < 0 || block > 65519) {
-        throw new IllegalArgumentException("padding block must be 0..65519, not " + block);
+      if (block < 0 || block > 16384) {
+        throw new IllegalArgumentException("padding block must be 0..16384, not " + block);
       }
       this.paddingBlock = block;
       return this;

@@ -18,6 +18,11 @@ public enum FailureReason {
   MALFORMED,
   /** The server refused the client's protocol, or the client's offer is not enabled (2.2). */
   PROTOCOL_REFUSED,
+  /**
+   * ALPN: the server supports none of the application protocols the client offered, or chose one
+   * the client did not offer (2.6).
+   */
+  NO_APPLICATION_PROTOCOL,
   /** This side cannot run any enabled protocol with its keys, PSK or settings. */
   NOT_RUNNABLE,
   /** A FALLBACK response that does not follow the client's protocol (2.4). */

@@ -1,13 +1,6 @@
 package io.agentwire.socketfactory.internal.protocol;
 
-import static io.agentwire.socketfactory.internal.protocol.WireFormat.DATA;
-import static io.agentwire.socketfactory.internal.protocol.WireFormat.LENGTH_BYTES;
-import static io.agentwire.socketfactory.internal.protocol.WireFormat.MAX_FRAME;
-
-import io.agentwire.socketfactory.AgentHandshakeException;
-import io.agentwire.socketfactory.AgentProtocolException;
 import io.agentwire.socketfactory.AgentSocketConfig;
-import io.agentwire.socketfactory.FailureReason;
 import java.security.PublicKey;
 import java.util.Arrays;
 import javax.net.ssl.SSLException;
@@ -25,10 +18,10 @@ import javax.net.ssl.SSLException;
  */
 public final class ConnectionCore {
 
-  private static final int INITIAL_INBOUND = 16 * 1024 + LENGTH_BYTES;
-
   /** Stop adding frames to the outbound buffer beyond this, so writes stay bounded. */
-  private static final int OUTBOUND_SOFT_LIMIT = 2 * (MAX_FRAME + LENGTH_BYTES);
+  private static final int OUTBOUND_SOFT_LIMIT = 128 * 1024;
+
+  private static final byte[] NO_INPUT = new byte[0];
 
   /** What one call to {@link #unwrap()} did. */
   public enum Event {
@@ -46,7 +39,8 @@ public final class ConnectionCore {
   private RecordLayer records;
   private boolean firstFrame = true;
 
-  private byte[] in = new byte[INITIAL_INBOUND];
+  // Allocated on first use: an engine hands whole frames to unwrapFrame and never needs it.
+  private byte[] in = NO_INPUT;
   private int inPos;
   private int inLimit;
 
@@ -119,13 +113,20 @@ public final class ConnectionCore {
       inPos = 0;
       inLimit = 0;
     }
-    int needed = LENGTH_BYTES;
-    if (inLimit - inPos >= LENGTH_BYTES) {
-      needed += ((in[inPos] & 0xff) << 8) | (in[inPos + 1] & 0xff);
+    int header = framing.headerBytes();
+    int needed = header;
+    if (inLimit - inPos >= header) {
+      // Never more than the largest frame, whatever the length says; unwrap rejects a longer one.
+      int length = ((in[inPos + header - 2] & 0xff) << 8) | (in[inPos + header - 1] & 0xff);
+      needed += Math.min(length, framing.maxBody());
     }
     if (in.length - inPos < needed) {
-      if (in.length < needed) {
-        in = Arrays.copyOf(in, Math.max(needed, Math.min(2 * in.length, MAX_FRAME + 2)));
+      if (in.length < needed || in.length == 0) {
+        int initial = Math.min(framing.maxFrame(), 16 * 1024 + header);
+        in =
+            Arrays.copyOf(
+                in,
+                Math.max(Math.max(needed, initial), Math.min(2 * in.length, framing.maxFrame())));
       }
       if (in.length - inPos < needed) {
         System.arraycopy(in, inPos, in, 0, inLimit - inPos);
@@ -154,14 +155,12 @@ public final class ConnectionCore {
    * were consumed).
    */
   public void feed(byte[] data, int off, int len) {
-    while (len > 0) {
-      int space = inboundSpace();
-      int n = Math.min(space, len);
-      System.arraycopy(data, off, in, inLimit, n);
-      inLimit += n;
-      off += n;
-      len -= n;
+    inboundSpace();
+    if (in.length - inLimit < len) {
+      in = Arrays.copyOf(in, inLimit + len);
     }
+    System.arraycopy(data, off, in, inLimit, len);
+    inLimit += len;
   }
 
   /**
@@ -170,32 +169,61 @@ public final class ConnectionCore {
    * #plainAvailable()} is 0.
    */
   public Event unwrap() throws SSLException {
+    int header = framing.headerBytes();
     int buffered = inLimit - inPos;
-    if (buffered < LENGTH_BYTES) {
+    if (buffered < header) {
       return Event.NEED_INPUT;
     }
-    int length = ((in[inPos] & 0xff) << 8) | (in[inPos + 1] & 0xff);
-    if (firstFrame && !client) {
-      framing.checkFirstFrame(length);
-    }
-    if (length == 0) {
-      String what = "an empty frame: every frame carries a Noise message";
-      throw records == null
-          ? new AgentHandshakeException(FailureReason.MALFORMED, what)
-          : new AgentProtocolException(FailureReason.MALFORMED, what);
-    }
-    if (buffered - LENGTH_BYTES < length) {
+    int length = framing.bodyLength(in, inPos, records == null, firstFrame && !client);
+    if (buffered - header < length) {
       return Event.NEED_INPUT;
     }
-    int body = inPos + LENGTH_BYTES;
-    inPos += LENGTH_BYTES + length;
+    int body = inPos + header;
+    inPos += header + length;
+    return process(in, body, length);
+  }
+
+  /**
+   * The size of the frame whose header is at {@code h[off]} ({@link Framing#headerBytes()} bytes),
+   * header included, after checking the header as {@link #unwrap()} would: an adapter that keeps
+   * its own input (an {@code SSLEngine}) asks this, then passes the whole frame to {@link
+   * #unwrapFrame}.
+   */
+  public int frameSize(byte[] h, int off) throws SSLException {
+    return framing.headerBytes()
+        + framing.bodyLength(h, off, records == null, firstFrame && !client);
+  }
+
+  /**
+   * The most application bytes the frame whose header is at {@code h[off]} can deliver: an upper
+   * bound known before decrypting (0 during the handshake, except raw mode's payloads).
+   */
+  public int maxDeliverable(byte[] h, int off) throws SSLException {
+    int body = frameSize(h, off) - framing.headerBytes();
+    if (records != null) {
+      return records.maxDeliverable(body);
+    }
+    return framing.negotiates() ? 0 : body;
+  }
+
+  /**
+   * Processes the one complete frame at {@code frame[off]}, checked by {@link #frameSize}, without
+   * copying it into the inbound buffer. Locks as {@link #unwrap()}.
+   */
+  public Event unwrapFrame(byte[] frame, int off) throws SSLException {
+    int header = framing.headerBytes();
+    int length = framing.bodyLength(frame, off, records == null, firstFrame && !client);
+    return process(frame, off + header, length);
+  }
+
+  private Event process(byte[] buf, int body, int length) throws SSLException {
     firstFrame = false;
     if (records == null) {
       if (!negotiation.started()) {
         negotiation.start(this::appendFrame);
       }
       try {
-        negotiation.onFrame(in, body, length, this::appendFrame);
+        negotiation.onFrame(buf, body, length, this::appendFrame);
       } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
         alertAfterRefusal(e);
         throw e;
@@ -203,7 +231,7 @@ public final class ConnectionCore {
       enterTransportIfDone();
       return Event.HANDSHAKE;
     }
-    switch (records.open(in, body, length)) {
+    switch (records.open(buf, body, length)) {
       case DATA:
         return Event.DATA;
       case CLOSED:
@@ -329,19 +357,21 @@ public final class ConnectionCore {
   }
 
   private void appendFrame(byte[] body, int offset, int length) {
-    if (length > MAX_FRAME) {
+    if (length > framing.maxBody()) {
       throw new IllegalStateException("a handshake message of " + length + " bytes");
     }
-    ensureOutbound(LENGTH_BYTES + length);
-    out[outLength] = (byte) (length >>> 8);
-    out[outLength + 1] = (byte) length;
-    System.arraycopy(body, offset, out, outLength + LENGTH_BYTES, length);
-    outLength += LENGTH_BYTES + length;
+    int header = framing.headerBytes();
+    ensureOutbound(header + length);
+    framing.writeHeader(out, outLength, true, length);
+    System.arraycopy(body, offset, out, outLength + header, length);
+    outLength += header + length;
   }
 
   private void ensureOutbound(int more) {
     if (out.length - outLength < more) {
-      out = Arrays.copyOf(out, Math.max(outLength + more, Math.min(out.length * 2, 4 * MAX_FRAME)));
+      out =
+          Arrays.copyOf(
+              out, Math.max(outLength + more, Math.min(out.length * 2, 2 * OUTBOUND_SOFT_LIMIT)));
     }
   }
 
@@ -357,6 +387,6 @@ public final class ConnectionCore {
 
   /** The record layer's largest data record, for buffer sizes. */
   public int maxContent() {
-    return records == null ? 65516 : records.maxContent();
+    return records == null ? framing.maxData() : records.maxContent();
   }
 }

@@ -1,9 +1,11 @@
 package io.agentwire.socketfactory.internal.protocol;
 
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.EXTENSIONS_LENGTH_BYTES;
 import static io.agentwire.socketfactory.internal.protocol.WireFormat.FLAGS_NONE;
 import static io.agentwire.socketfactory.internal.protocol.WireFormat.HELLO_FIXED;
 import static io.agentwire.socketfactory.internal.protocol.WireFormat.MAGIC_0;
 import static io.agentwire.socketfactory.internal.protocol.WireFormat.MAGIC_1;
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.REJECT_APPLICATION_PROTOCOL;
 import static io.agentwire.socketfactory.internal.protocol.WireFormat.REJECT_NAMES_BUDGET;
 import static io.agentwire.socketfactory.internal.protocol.WireFormat.REJECT_PROTOCOL;
 import static io.agentwire.socketfactory.internal.protocol.WireFormat.REJECT_VERSION;
@@ -31,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import javax.crypto.AEADBadTagException;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
@@ -67,6 +70,9 @@ public final class Negotiation {
   private final boolean identifyEndpoint;
   private final List<String> suites;
   private final boolean needPeerStatic;
+  private final List<String> applicationProtocols;
+  private final Function<List<String>, String> applicationProtocolSelector;
+  private String applicationProtocol; // null until known, "" for none
   private Stage stage = Stage.NEW;
   private NoiseHandshake hs;
   private byte[] helloBody;
@@ -87,6 +93,8 @@ public final class Negotiation {
     this.identifyEndpoint = settings.identifyEndpoint();
     this.suites = settings.suites();
     this.needPeerStatic = settings.needPeerStatic();
+    this.applicationProtocols = settings.applicationProtocols();
+    this.applicationProtocolSelector = settings.applicationProtocolSelector();
   }
 
   boolean isComplete() {
@@ -133,13 +141,17 @@ public final class Negotiation {
             FailureReason.NOT_RUNNABLE, "no enabled Noise protocol can run: " + skipped);
       }
       byte[] name = chosen.name().getBytes(StandardCharsets.US_ASCII);
-      byte[] header = new byte[HELLO_FIXED + name.length];
+      byte[] extensions = Extensions.clientHello(applicationProtocols);
+      byte[] header = new byte[HELLO_FIXED + name.length + EXTENSIONS_LENGTH_BYTES];
       header[0] = MAGIC_0;
       header[1] = MAGIC_1;
       header[2] = VERSION;
       header[3] = FLAGS_NONE;
       header[4] = (byte) name.length;
       System.arraycopy(name, 0, header, HELLO_FIXED, name.length);
+      header[HELLO_FIXED + name.length] = (byte) (extensions.length >>> 8);
+      header[HELLO_FIXED + name.length + 1] = (byte) extensions.length;
+      header = concat(header, extensions);
       hs = newHandshake(chosen, NoiseRole.INITIATOR, serverKey);
       hs.setPrologue(concat(prologueInitial(), header));
       byte[] message = hs.writeMessage(EMPTY);
@@ -225,7 +237,30 @@ public final class Negotiation {
           FailureReason.PROTOCOL_REFUSED,
           "the client offered " + printable + " but " + why + "; this server accepts " + suites);
     }
-    int headerLength = HELLO_FIXED + nameLength;
+    int extensionsAt = off + HELLO_FIXED + nameLength;
+    if (len < HELLO_FIXED + nameLength + EXTENSIONS_LENGTH_BYTES) {
+      throw new AgentProtocolException(FailureReason.MALFORMED, "truncated AgentWire hello");
+    }
+    int extensionsLength = ((buf[extensionsAt] & 0xff) << 8) | (buf[extensionsAt + 1] & 0xff);
+    int headerLength = HELLO_FIXED + nameLength + EXTENSIONS_LENGTH_BYTES + extensionsLength;
+    if (len < headerLength) {
+      throw new AgentProtocolException(
+          FailureReason.MALFORMED, "the hello's extensions run past its frame");
+    }
+    List<String> offered =
+        Extensions.offeredProtocols(buf, extensionsAt + EXTENSIONS_LENGTH_BYTES, extensionsLength);
+    String chosen = chooseApplicationProtocol(offered);
+    if (chosen == null) {
+      sendReject(out, REJECT_APPLICATION_PROTOCOL);
+      throw new AgentHandshakeException(
+          FailureReason.NO_APPLICATION_PROTOCOL,
+          "the client offered application protocols "
+              + Extensions.printable(offered)
+              + "; this server accepts "
+              + applicationProtocols);
+    }
+    applicationProtocol = chosen;
+    byte[] serverExtensions = Extensions.serverResponse(chosen);
     helloBody = Arrays.copyOfRange(buf, off, off + len);
     hs = newHandshake(p, NoiseRole.RESPONDER, null);
     hs.setPrologue(concat(prologueInitial(), Arrays.copyOfRange(buf, off, off + headerLength)));
@@ -244,7 +279,7 @@ public final class Negotiation {
       System.arraycopy(fbName, 0, response, 2, fbName.length);
       hs = hs.fallback(fallback);
       hs.setPrologue(fallbackPrologue(response));
-      byte[] message = hs.writeMessage(EMPTY);
+      byte[] message = hs.writeMessage(serverExtensions);
       stage = Stage.MESSAGES;
       byte[] frame = concat(response, message);
       out.frame(frame, 0, frame.length);
@@ -252,7 +287,7 @@ public final class Negotiation {
     }
     stage = Stage.MESSAGES;
     verifyPeerIfKnown();
-    byte[] message = hs.writeMessage(EMPTY);
+    byte[] message = hs.writeMessage(serverExtensions);
     byte[] frame = new byte[1 + message.length];
     frame[0] = RESPONSE_ACCEPT;
     System.arraycopy(message, 0, frame, 1, message.length);
@@ -271,7 +306,7 @@ public final class Negotiation {
     }
     stage = Stage.MESSAGES;
     if (type == RESPONSE_ACCEPT) {
-      readMessage(buf, off + 1, len - 1);
+      readServerFirst(buf, off + 1, len - 1);
     } else if (type == RESPONSE_FALLBACK) {
       if (len < 2 || len < 2 + (buf[off + 1] & 0xff)) {
         throw new AgentProtocolException(FailureReason.MALFORMED, "truncated fallback response");
@@ -290,7 +325,7 @@ public final class Negotiation {
       }
       hs = hs.fallback(name);
       hs.setPrologue(fallbackPrologue(Arrays.copyOfRange(buf, off, off + 2 + nameLength)));
-      readMessage(buf, off + 2 + nameLength, len - 2 - nameLength);
+      readServerFirst(buf, off + 2 + nameLength, len - 2 - nameLength);
     } else {
       throw new AgentProtocolException(
           FailureReason.MALFORMED, "unknown handshake response type " + type);
@@ -311,6 +346,14 @@ public final class Negotiation {
       }
       offered.add(printable(new String(buf, pos + 1, n, StandardCharsets.US_ASCII)));
       pos += 1 + n;
+    }
+    if (reason == REJECT_APPLICATION_PROTOCOL) {
+      return new AgentHandshakeException(
+          FailureReason.NO_APPLICATION_PROTOCOL,
+          "the server supports none of the application protocols this client offered "
+              + applicationProtocols
+              + "; it runs "
+              + hs.getProtocolName());
     }
     if (reason == REJECT_VERSION) {
       return new AgentHandshakeException(
@@ -337,7 +380,10 @@ public final class Negotiation {
     b.write(RESPONSE_REJECT);
     b.write(reason);
     b.write(VERSION);
-    List<String> listed = suites.subList(0, Math.min(suites.size(), 255));
+    List<String> listed =
+        reason == REJECT_APPLICATION_PROTOCOL
+            ? List.of()
+            : suites.subList(0, Math.min(suites.size(), 255));
     int count = 0;
     ByteArrayOutputStream names = new ByteArrayOutputStream();
     for (String s : listed) {
@@ -384,6 +430,30 @@ public final class Negotiation {
 
   private void readMessage(byte[] buf, int off, int len)
       throws GeneralSecurityException, SSLException {
+    byte[] payload = readPayload(buf, off, len);
+    if (payload.length > 0) {
+      if (framing.negotiates()) {
+        throw new AgentProtocolException(
+            FailureReason.MALFORMED,
+            "only the server's first AgentWire handshake message carries a payload; got "
+                + payload.length
+                + " bytes");
+      }
+      rawPayloads.write(payload, 0, payload.length);
+    }
+    verifyPeerIfKnown();
+  }
+
+  /** The client reads the server's first message, whose payload holds the server's extensions. */
+  private void readServerFirst(byte[] buf, int off, int len)
+      throws GeneralSecurityException, SSLException {
+    byte[] payload = readPayload(buf, off, len);
+    applicationProtocol = Extensions.acceptedProtocol(payload, applicationProtocols);
+    verifyPeerIfKnown();
+  }
+
+  private byte[] readPayload(byte[] buf, int off, int len)
+      throws GeneralSecurityException, SSLException {
     if (hs.getAction() != NoiseHandshake.Action.READ_MESSAGE) {
       throw new AgentProtocolException(
           FailureReason.UNEXPECTED_MESSAGE, "the peer sent a handshake message out of turn");
@@ -391,15 +461,33 @@ public final class Negotiation {
     byte[] payload = new byte[Math.max(0, len)];
     int n = hs.readMessage(buf, off, len, payload, 0);
     messagesRead++;
-    if (n > 0) {
-      if (framing.negotiates()) {
-        throw new AgentProtocolException(
-            FailureReason.MALFORMED,
-            "AgentWire version 1 handshake messages carry no payload; got " + n + " bytes");
-      }
-      rawPayloads.write(payload, 0, n);
+    return n == payload.length ? payload : Arrays.copyOf(payload, n);
+  }
+
+  /**
+   * The server's ALPN choice (section 2.6), as SunJSSE makes it: the selector's answer if there is
+   * one, else the first of our protocols the client offered; {@code ""} for none, {@code null} to
+   * refuse the connection.
+   */
+  private String chooseApplicationProtocol(List<String> offered) {
+    if (applicationProtocolSelector != null) {
+      String chosen = applicationProtocolSelector.apply(offered);
+      return chosen == null || chosen.isEmpty() || offered.contains(chosen) ? chosen : null;
     }
-    verifyPeerIfKnown();
+    if (offered.isEmpty() || applicationProtocols.isEmpty()) {
+      return "";
+    }
+    for (String p : applicationProtocols) {
+      if (offered.contains(p)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  /** ALPN: {@code null} until known, {@code ""} when none was negotiated. */
+  String applicationProtocol() {
+    return framing.negotiates() || stage != Stage.DONE ? applicationProtocol : "";
   }
 
   /** Writes while it is our turn, then splits when the handshake is over. */

@@ -7,7 +7,6 @@ import static io.agentwire.socketfactory.internal.protocol.WireFormat.KEY_SHARE;
 import static io.agentwire.socketfactory.internal.protocol.WireFormat.KEY_SHARE_LENGTH;
 import static io.agentwire.socketfactory.internal.protocol.WireFormat.KEY_SHARE_REPLY;
 import static io.agentwire.socketfactory.internal.protocol.WireFormat.KEY_SWITCH;
-import static io.agentwire.socketfactory.internal.protocol.WireFormat.LENGTH_BYTES;
 import static io.agentwire.socketfactory.internal.protocol.WireFormat.MAX_ALERT;
 import static io.agentwire.socketfactory.internal.protocol.WireFormat.RECORD_HEADER;
 import static io.agentwire.socketfactory.internal.protocol.WireFormat.REKEY;
@@ -63,6 +62,9 @@ public final class RecordLayer {
 
   private final NoiseTransport transport;
   private final boolean raw;
+  private final Framing framing;
+  private final int header;
+  private final int maxPlaintext;
   private final boolean client;
   private final int padding;
   private final RekeyPolicy policy;
@@ -108,16 +110,19 @@ public final class RecordLayer {
     this.transport = transport;
     this.config = config;
     this.raw = !framing.typedRecords();
+    this.framing = framing;
+    this.header = framing.headerBytes();
+    this.maxPlaintext = framing.maxBody() - TAG;
     this.client = client;
     this.padding = raw ? 0 : config.paddingBlock();
     this.policy = config.rekeyPolicy();
-    int max = NoiseTransport.MAX_PLAINTEXT;
+    int max = maxPlaintext;
     if (raw) {
       maxContent = max;
     } else if (padding > 1) {
-      maxContent = (max / padding) * padding - RECORD_HEADER;
+      maxContent = Math.min(framing.maxData(), (max / padding) * padding - RECORD_HEADER);
     } else {
-      maxContent = max - RECORD_HEADER;
+      maxContent = Math.min(framing.maxData(), max - RECORD_HEADER);
     }
   }
 
@@ -131,9 +136,19 @@ public final class RecordLayer {
     return maxContent;
   }
 
+  /**
+   * The most application bytes a transport frame body of {@code bodyLength} bytes can deliver,
+   * known before decrypting it, so an adapter can refuse a destination too small without touching a
+   * nonce.
+   */
+  int maxDeliverable(int bodyLength) {
+    int plaintext = bodyLength - TAG - (raw ? 0 : RECORD_HEADER);
+    return Math.max(0, Math.min(maxContent, plaintext));
+  }
+
   /** The size of the frame that carries {@code content} bytes. */
   int frameSize(int content) {
-    return LENGTH_BYTES + plaintextSize(content) + TAG;
+    return header + plaintextSize(content) + TAG;
   }
 
   private int plaintextSize(int content) {
@@ -142,10 +157,7 @@ public final class RecordLayer {
     }
     int n = RECORD_HEADER + content;
     if (padding > 1) {
-      n =
-          Math.min(
-              ((n + padding - 1) / padding) * padding,
-              (NoiseTransport.MAX_PLAINTEXT / padding) * padding);
+      n = Math.min(((n + padding - 1) / padding) * padding, (maxPlaintext / padding) * padding);
     }
     return n;
   }
@@ -159,7 +171,7 @@ public final class RecordLayer {
 
   /**
    * Seals one data record carrying {@code src[off, off+len)} ({@code len <= maxContent()}) into
-   * {@code out} at {@code pos}: the 2-byte length, then the Noise transport message. The plaintext
+   * {@code out} at {@code pos}: the frame header, then the Noise transport message. The plaintext
    * is assembled in place and encrypted in place, so each byte is copied once.
    *
    * @return the frame's size
@@ -171,7 +183,7 @@ public final class RecordLayer {
   private int seal(byte type, byte[] src, int off, int len, byte[] out, int pos)
       throws SSLException {
     int ptLen = plaintextSize(len);
-    int body = pos + LENGTH_BYTES;
+    int body = pos + header;
     int start = body;
     if (!raw) {
       out[body] = type;
@@ -188,12 +200,11 @@ public final class RecordLayer {
       throw new AgentConnectionException(
           FailureReason.INTERNAL, "could not encrypt a record: " + e.getMessage(), e);
     }
-    out[pos] = (byte) (ctLen >>> 8);
-    out[pos + 1] = (byte) ctLen;
+    framing.writeHeader(out, pos, false, ctLen);
     recordsSinceRekey++;
     bytesSinceRekey += len;
     recordsSinceDh++;
-    return LENGTH_BYTES + ctLen;
+    return header + ctLen;
   }
 
   /**
@@ -358,9 +369,7 @@ public final class RecordLayer {
       plain =
           new byte
               [Math.max(
-                  len - TAG,
-                  Math.min(
-                      2 * (plain == null ? 512 : plain.length), NoiseTransport.MAX_PLAINTEXT))];
+                  len - TAG, Math.min(2 * (plain == null ? 512 : plain.length), maxPlaintext))];
     }
     int ptLen;
     try {
@@ -557,7 +566,7 @@ public final class RecordLayer {
     if (data.length == 0) {
       return;
     }
-    plain = new byte[Math.max(NoiseTransport.MAX_PLAINTEXT, data.length)];
+    plain = new byte[Math.max(maxPlaintext, data.length)];
     System.arraycopy(data, 0, plain, 0, data.length);
     plainPos = 0;
     plainLimit = data.length;
