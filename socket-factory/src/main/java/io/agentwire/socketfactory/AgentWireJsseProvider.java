@@ -4,6 +4,7 @@ import io.agentwire.socketfactory.identity.AgentIdentity;
 import io.agentwire.socketfactory.identity.PeerTrustStore;
 import io.agentwire.socketfactory.internal.AgentSessionImpl;
 import io.agentwire.socketfactory.internal.AgentSocketImpl;
+import io.agentwire.socketfactory.internal.AgentSslEngine;
 import java.nio.file.Path;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.Key;
@@ -22,6 +23,7 @@ import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactorySpi;
 import javax.net.ssl.ManagerFactoryParameters;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLContextSpi;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -46,8 +48,9 @@ import javax.net.ssl.TrustManagerFactorySpi;
  * }</pre>
  *
  * With a null KeyStore the factories read {@code -Dagentwire.identity=FILE} (PKCS#8 PEM) and {@code
- * -Dagentwire.trustStore=FILE} (see {@link PeerTrustStore}). There is no {@link SSLEngine} yet.
- * Thread-safe.
+ * -Dagentwire.trustStore=FILE} (see {@link PeerTrustStore}). {@code SSLContext.createSSLEngine}
+ * returns an engine that speaks the same protocol as the sockets, for NIO stacks (Netty, Jetty, the
+ * JDK's HttpClient and HttpsServer). Thread-safe.
  */
 public final class AgentWireJsseProvider extends Provider {
 
@@ -86,13 +89,30 @@ public final class AgentWireJsseProvider extends Provider {
         });
   }
 
+  /**
+   * An initialised {@code SSLContext} whose socket factories and engines all run {@code config}:
+   * for settings that key and trust managers cannot carry (suites, rekey policy, padding, handshake
+   * timeout, raw mode). Its {@code init} is a no-op: the configuration is fixed.
+   */
+  public static SSLContext newContext(AgentSocketConfig config) {
+    java.util.Objects.requireNonNull(config, "config");
+    ContextSpi spi = new ContextSpi();
+    spi.config = config;
+    spi.fixed = true;
+    return new SSLContext(spi, new AgentWireJsseProvider(), ALGORITHM) {};
+  }
+
   /** {@code SSLContext "AgentWire"}. */
   static final class ContextSpi extends SSLContextSpi {
     private AgentSocketConfig config;
+    private boolean fixed;
 
     @Override
     protected void engineInit(KeyManager[] km, TrustManager[] tm, SecureRandom random)
         throws java.security.KeyManagementException {
+      if (fixed) {
+        return;
+      }
       AgentIdentity identity = null;
       if (km != null) {
         for (KeyManager k : km) {
@@ -148,13 +168,12 @@ public final class AgentWireJsseProvider extends Provider {
 
     @Override
     protected SSLEngine engineCreateSSLEngine() {
-      throw new UnsupportedOperationException(
-          "AgentWire has no SSLEngine yet: use getSocketFactory() or getServerSocketFactory()");
+      return new AgentSslEngine(config(), null, -1);
     }
 
     @Override
     protected SSLEngine engineCreateSSLEngine(String host, int port) {
-      return engineCreateSSLEngine();
+      return new AgentSslEngine(config(), host, port);
     }
 
     @Override

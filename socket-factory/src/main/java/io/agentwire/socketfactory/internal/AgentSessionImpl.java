@@ -24,7 +24,6 @@ public final class AgentSessionImpl implements AgentSession {
 
   public static final String PROTOCOL = Framing.AGENTWIRE.sessionProtocol();
   public static final String RAW_PROTOCOL = Framing.RAW_NOISE.sessionProtocol();
-  static final int PACKET_BUFFER = 2 + 65535;
 
   private final String cipherSuite;
   private final String protocol;
@@ -35,6 +34,7 @@ public final class AgentSessionImpl implements AgentSession {
   private final String peerHost;
   private final int peerPort;
   private final int applicationBuffer;
+  private final int packetBuffer;
   private final long creationTime = System.currentTimeMillis();
   private volatile long lastAccessed = creationTime;
   private volatile boolean valid;
@@ -49,6 +49,7 @@ public final class AgentSessionImpl implements AgentSession {
       String peerHost,
       int peerPort,
       int applicationBuffer,
+      int packetBuffer,
       boolean valid) {
     this.cipherSuite = cipherSuite;
     this.protocol = protocol;
@@ -59,6 +60,7 @@ public final class AgentSessionImpl implements AgentSession {
     this.peerHost = peerHost;
     this.peerPort = peerPort;
     this.applicationBuffer = applicationBuffer;
+    this.packetBuffer = packetBuffer;
     this.valid = valid;
   }
 
@@ -76,12 +78,13 @@ public final class AgentSessionImpl implements AgentSession {
         local,
         peerHost,
         peerPort,
-        wire.maxContent(),
+        ConnectionCore.applicationBufferSize(config),
+        ConnectionCore.packetBufferSize(config),
         true);
   }
 
   /** What {@code getSession()} returns when there is no handshake: invalid, JSSE's null suite. */
-  static AgentSessionImpl none(String peerHost, int peerPort) {
+  static AgentSessionImpl none(AgentSocketConfig config, String peerHost, int peerPort) {
     return new AgentSessionImpl(
         "SSL_NULL_WITH_NULL_NULL",
         "NONE",
@@ -90,7 +93,8 @@ public final class AgentSessionImpl implements AgentSession {
         null,
         peerHost,
         peerPort,
-        65516,
+        ConnectionCore.applicationBufferSize(config),
+        ConnectionCore.packetBufferSize(config),
         false);
   }
 
@@ -232,7 +236,7 @@ public final class AgentSessionImpl implements AgentSession {
 
   @Override
   public int getPacketBufferSize() {
-    return PACKET_BUFFER;
+    return packetBuffer;
   }
 
   @Override

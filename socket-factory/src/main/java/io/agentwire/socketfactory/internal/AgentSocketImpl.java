@@ -73,6 +73,7 @@ public final class AgentSocketImpl extends ForwardingSslSocket {
   private volatile boolean outputShutdown;
   private volatile boolean wipePending;
   private volatile int soTimeout;
+  private volatile java.util.function.BiFunction<SSLSocket, List<String>, String> selector;
   private InputStream rawIn;
   private OutputStream rawOut;
 
@@ -197,7 +198,9 @@ public final class AgentSocketImpl extends ForwardingSslSocket {
                 // loosen it.
                 client
                     ? !config.anonymousPeers()
-                    : !config.anonymousPeers() || parameters.needClientAuth()));
+                    : !config.anonymousPeers() || parameters.needClientAuth(),
+                parameters.applicationProtocols(),
+                alpnSelector()));
     wire = w;
     if (consumedInput != null) {
       w.feed(consumedInput, 0, consumedInput.length);
@@ -754,7 +757,7 @@ public final class AgentSocketImpl extends ForwardingSslSocket {
     try {
       ensureHandshake();
     } catch (IOException e) {
-      return AgentSessionImpl.none(peerHost, peerPort);
+      return AgentSessionImpl.none(config, peerHost, peerPort);
     }
     return session;
   }
@@ -766,12 +769,31 @@ public final class AgentSocketImpl extends ForwardingSslSocket {
 
   @Override
   public String getApplicationProtocol() {
-    return handshakeDone ? "" : null; // ALPN values are kept, not negotiated, in version 1
+    ConnectionCore w = wire;
+    return handshakeDone && w != null ? w.applicationProtocol() : null;
   }
 
   @Override
   public String getHandshakeApplicationProtocol() {
-    return null;
+    ConnectionCore w = wire;
+    return !handshakeDone && w != null ? w.applicationProtocol() : null;
+  }
+
+  @Override
+  public void setHandshakeApplicationProtocolSelector(
+      java.util.function.BiFunction<SSLSocket, List<String>, String> selector) {
+    this.selector = selector;
+  }
+
+  @Override
+  public java.util.function.BiFunction<SSLSocket, List<String>, String>
+      getHandshakeApplicationProtocolSelector() {
+    return selector;
+  }
+
+  private java.util.function.Function<List<String>, String> alpnSelector() {
+    java.util.function.BiFunction<SSLSocket, List<String>, String> s = selector;
+    return s == null ? null : offered -> s.apply(this, offered);
   }
 
   @Override

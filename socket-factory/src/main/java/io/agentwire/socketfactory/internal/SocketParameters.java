@@ -118,6 +118,15 @@ final class SocketParameters {
     endpointIdentification = algorithm;
   }
 
+  /** ALPN: the protocols set through {@code SSLParameters}, in preference order. */
+  synchronized List<String> applicationProtocols() {
+    return List.of(applicationProtocols);
+  }
+
+  synchronized void setApplicationProtocols(String[] protocols) {
+    applicationProtocols = protocols.clone();
+  }
+
   synchronized SSLParameters get() {
     SSLParameters p = new SSLParameters(suites.toArray(new String[0]), new String[] {protocol()});
     if (needClientAuth) {

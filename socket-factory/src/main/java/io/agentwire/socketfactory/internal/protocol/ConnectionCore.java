@@ -210,13 +210,17 @@ public final class ConnectionCore {
    * Processes the one complete frame at {@code frame[off]}, checked by {@link #frameSize}, without
    * copying it into the inbound buffer. Locks as {@link #unwrap()}.
    */
-  public Event unwrapFrame(byte[] frame, int off) throws SSLException {
+  public Event unwrapFrame(byte[] frame, int off, byte[] plainScratch) throws SSLException {
     int header = framing.headerBytes();
     int length = framing.bodyLength(frame, off, records == null, firstFrame && !client);
-    return process(frame, off + header, length);
+    return process(frame, off + header, length, plainScratch);
   }
 
   private Event process(byte[] buf, int body, int length) throws SSLException {
+    return process(buf, body, length, null);
+  }
+
+  private Event process(byte[] buf, int body, int length, byte[] plainScratch) throws SSLException {
     firstFrame = false;
     if (records == null) {
       if (!negotiation.started()) {
@@ -231,7 +235,11 @@ public final class ConnectionCore {
       enterTransportIfDone();
       return Event.HANDSHAKE;
     }
-    switch (records.open(buf, body, length)) {
+    RecordLayer.Opened opened =
+        plainScratch == null
+            ? records.open(buf, body, length)
+            : records.openInto(buf, body, length, plainScratch);
+    switch (opened) {
       case DATA:
         return Event.DATA;
       case CLOSED:
@@ -262,6 +270,16 @@ public final class ConnectionCore {
 
   public int readPlain(byte[] b, int off, int len) {
     return records.readPlain(b, off, len);
+  }
+
+  /** Delivers plaintext into {@code dst}, as much as it has room for. */
+  public int readPlain(java.nio.ByteBuffer dst) {
+    return records.readPlain(dst);
+  }
+
+  /** ALPN (section 2.6): {@code null} until known, {@code ""} when none was negotiated. */
+  public String applicationProtocol() {
+    return negotiation.applicationProtocol();
   }
 
   public boolean awaitsPeerControl() {
@@ -302,6 +320,61 @@ public final class ConnectionCore {
       consumed += n;
     }
     return consumed;
+  }
+
+  /** Copies application bytes into a frame being built, for {@link #wrapInto}. */
+  public interface Plaintext {
+    void copyTo(byte[] out, int offset, int length);
+  }
+
+  /**
+   * The frame space {@link #wrapInto} needs for {@code content} bytes of data: the data record and
+   * the control records the rekey policy may put around it.
+   */
+  public int wrapSpace(int content) {
+    return records.frameSize(content) + records.controlsAroundData();
+  }
+
+  /** The most content {@link #wrapInto} can seal into {@code space} bytes (0 if none fits). */
+  public int contentFitting(int space) {
+    return records.contentFitting(space - records.controlsAroundData());
+  }
+
+  /**
+   * Seals one data record of {@code length} bytes, with the control records due before and after
+   * it, straight into {@code out[pos]}, which has {@link #wrapSpace}{@code (length)} bytes free:
+   * the plaintext is copied once, into the frame, and encrypted in place. Requires an empty
+   * outbound buffer (frames leave in order). Write lock.
+   *
+   * @return the bytes written
+   */
+  public int wrapInto(Plaintext src, int length, byte[] out, int pos) throws SSLException {
+    int start = pos;
+    pos += records.beforeData(out, pos);
+    int content = pos + records.contentOffset();
+    src.copyTo(out, content, length);
+    pos += records.sealData(out, content, length, out, pos);
+    pos += records.afterData(out, pos);
+    return pos - start;
+  }
+
+  /**
+   * The largest output one wrap produces: a whole frame with the control records around it. An
+   * {@code SSLEngine} reports this as its packet buffer size.
+   */
+  public static int packetBufferSize(AgentSocketConfig config) {
+    Framing framing = Framing.of(config);
+    int padding = config.isRaw() ? 0 : config.paddingBlock();
+    int control = WireFormat.RECORD_HEADER + WireFormat.KEY_SHARE_LENGTH;
+    if (padding > 1) {
+      control = ((control + padding - 1) / padding) * padding;
+    }
+    return framing.maxFrame() + 4 * (framing.headerBytes() + control + RecordLayer.TAG);
+  }
+
+  /** The most application bytes one record delivers: an engine's application buffer size. */
+  public static int applicationBufferSize(AgentSocketConfig config) {
+    return Framing.of(config).maxData();
   }
 
   /** Whether this side may write (false for the responder of a one-way pattern). */

@@ -79,7 +79,8 @@ public final class RecordLayer {
   private volatile boolean closeSent;
 
   // Receiving side (read lock).
-  private byte[] plain;
+  private byte[] plain; // this layer's own buffer, for adapters that read plaintext piecemeal
+  private byte[] delivered; // the buffer holding the plaintext being delivered
   private int plainPos;
   private int plainLimit;
   private boolean closeReceived;
@@ -144,6 +145,29 @@ public final class RecordLayer {
   int maxDeliverable(int bodyLength) {
     int plaintext = bodyLength - TAG - (raw ? 0 : RECORD_HEADER);
     return Math.max(0, Math.min(maxContent, plaintext));
+  }
+
+  /** Where a data record's content starts, from the start of its frame. */
+  int contentOffset() {
+    return header + (raw ? 0 : RECORD_HEADER);
+  }
+
+  /** The most content a data record may carry so that its frame fits {@code frameSpace} bytes. */
+  int contentFitting(int frameSpace) {
+    int plaintext = frameSpace - header - TAG;
+    if (!raw && padding > 1) {
+      plaintext = (plaintext / padding) * padding;
+    }
+    int content = plaintext - (raw ? 0 : RECORD_HEADER);
+    return Math.max(0, Math.min(maxContent, content));
+  }
+
+  /**
+   * The most bytes the control records around one data record can take: two queued replies and a
+   * KEY_SHARE before it, a REKEY after it (section 4.3).
+   */
+  int controlsAroundData() {
+    return 4 * frameSize(KEY_SHARE_LENGTH);
   }
 
   /** The size of the frame that carries {@code content} bytes. */
@@ -359,18 +383,40 @@ public final class RecordLayer {
    * authentication and changes no state.
    */
   Opened open(byte[] in, int off, int len) throws SSLException {
-    if (len < TAG) {
-      throw new AgentProtocolException(
-          FailureReason.MALFORMED,
-          "a record of " + len + " bytes is shorter than its " + TAG + "-byte tag");
-    }
-    if (plain == null || plain.length < len - TAG) {
+    if (len >= TAG && (plain == null || plain.length < len - TAG)) {
       // Grows to the largest record seen, so a connection of small messages stays small.
       plain =
           new byte
               [Math.max(
                   len - TAG, Math.min(2 * (plain == null ? 512 : plain.length), maxPlaintext))];
     }
+    return openInto(in, off, len, plain);
+  }
+
+  /**
+   * Opens one frame body into {@code into}, a caller's buffer of at least the body's length (an
+   * engine's per-thread scratch, which {@link #readPlain} wipes as it delivers). Whatever the
+   * outcome, no plaintext but undelivered DATA content stays in {@code into}.
+   */
+  Opened openInto(byte[] in, int off, int len, byte[] into) throws SSLException {
+    if (len < TAG) {
+      throw new AgentProtocolException(
+          FailureReason.MALFORMED,
+          "a record of " + len + " bytes is shorter than its " + TAG + "-byte tag");
+    }
+    delivered = into;
+    Opened opened = null;
+    try {
+      opened = decryptAndParse(in, off, len, into);
+      return opened;
+    } finally {
+      if (opened != Opened.DATA && into != plain) {
+        Arrays.fill(into, 0, Math.min(into.length, len), (byte) 0);
+      }
+    }
+  }
+
+  private Opened decryptAndParse(byte[] in, int off, int len, byte[] plain) throws SSLException {
     int ptLen;
     try {
       ptLen = transport.decrypt(null, in, off, len, plain, 0);
@@ -548,13 +594,25 @@ public final class RecordLayer {
     return plainLimit - plainPos;
   }
 
+  int readPlain(java.nio.ByteBuffer dst) {
+    int n = Math.min(dst.remaining(), plainLimit - plainPos);
+    dst.put(delivered, plainPos, n);
+    plainPos += n;
+    if (plainPos == plainLimit) {
+      Arrays.fill(delivered, 0, plainLimit, (byte) 0);
+      plainPos = 0;
+      plainLimit = 0;
+    }
+    return n;
+  }
+
   int readPlain(byte[] b, int off, int len) {
     int n = Math.min(len, plainLimit - plainPos);
-    System.arraycopy(plain, plainPos, b, off, n);
+    System.arraycopy(delivered, plainPos, b, off, n);
     plainPos += n;
     if (plainPos == plainLimit) {
       // Drop delivered plaintext from memory as soon as the application has it.
-      Arrays.fill(plain, 0, plainLimit, (byte) 0);
+      Arrays.fill(delivered, 0, plainLimit, (byte) 0);
       plainPos = 0;
       plainLimit = 0;
     }
@@ -567,6 +625,7 @@ public final class RecordLayer {
       return;
     }
     plain = new byte[Math.max(maxPlaintext, data.length)];
+    delivered = plain;
     System.arraycopy(data, 0, plain, 0, data.length);
     plainPos = 0;
     plainLimit = data.length;
