@@ -69,6 +69,7 @@ public final class AgentSocketConfig {
   private final String rawProtocol;
   private final byte[] rawPrologue;
   private final Provider provider;
+  private final String sessionProtocolLabel;
 
   private AgentSocketConfig(Builder b) {
     this.identity = b.identity;
@@ -89,6 +90,7 @@ public final class AgentSocketConfig {
     this.rawProtocol = b.rawProtocol;
     this.rawPrologue = b.rawPrologue == null ? new byte[0] : b.rawPrologue.clone();
     this.provider = b.provider == null ? DEFAULT_PROVIDER : b.provider;
+    this.sessionProtocolLabel = b.sessionProtocolLabel;
   }
 
   public static Builder builder() {
@@ -111,7 +113,16 @@ public final class AgentSocketConfig {
     b.rawProtocol = rawProtocol;
     b.rawPrologue = rawProtocol == null ? null : rawPrologue.clone();
     b.provider = provider;
+    b.sessionProtocolLabel = sessionProtocolLabel;
     return b;
+  }
+
+  /**
+   * What {@code SSLSession.getProtocol()} reports, when set: see {@link
+   * Builder#sessionProtocolLabel}; {@code null} reports the wire protocol ("AgentWire/2").
+   */
+  public String sessionProtocolLabel() {
+    return sessionProtocolLabel;
   }
 
   /** Our static identity, or {@code null} for patterns where we have none. */
@@ -206,6 +217,7 @@ public final class AgentSocketConfig {
     private String rawProtocol;
     private byte[] rawPrologue;
     private Provider provider;
+    private String sessionProtocolLabel;
 
     private Builder() {}
 
@@ -299,6 +311,25 @@ public final class AgentSocketConfig {
     /** The JCA provider for the Noise engine (default: a private {@link AgentWireProvider}). */
     public Builder cryptoProvider(Provider provider) {
       this.provider = provider;
+      return this;
+    }
+
+    /**
+     * Makes {@code SSLSession.getProtocol()} report {@code "TLSv1.3"} instead of the wire protocol,
+     * for clients that refuse any protocol name they do not know as a TLS version: OkHttp maps it
+     * through {@code TlsVersion.forJavaName} and fails on "AgentWire/2". The label claims no more
+     * than TLS 1.3's guarantees (an authenticated key exchange with forward secrecy and an AEAD
+     * channel), which the Noise handshake gives; {@code getCipherSuite()} still names the Noise
+     * protocol, and {@link AgentSession#wireProtocol()} always names the wire protocol. Only {@code
+     * "TLSv1.3"} is accepted, so no weaker version can be claimed.
+     */
+    public Builder sessionProtocolLabel(String label) {
+      if (label != null && !label.equals("TLSv1.3")) {
+        throw new IllegalArgumentException(
+            "the only session protocol label is \"TLSv1.3\" (or null for the wire protocol), not "
+                + label);
+      }
+      this.sessionProtocolLabel = label;
       return this;
     }
 

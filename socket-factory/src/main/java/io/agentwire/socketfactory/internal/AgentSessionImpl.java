@@ -27,6 +27,7 @@ public final class AgentSessionImpl implements AgentSession {
 
   private final String cipherSuite;
   private final String protocol;
+  private final String wireProtocol;
   private final byte[] handshakeHash;
   private final byte[] id;
   private final AgentPrincipal peer;
@@ -50,9 +51,11 @@ public final class AgentSessionImpl implements AgentSession {
       int peerPort,
       int applicationBuffer,
       int packetBuffer,
+      String label,
       boolean valid) {
     this.cipherSuite = cipherSuite;
-    this.protocol = protocol;
+    this.wireProtocol = protocol;
+    this.protocol = label != null && !"NONE".equals(protocol) ? label : protocol;
     this.handshakeHash = handshakeHash;
     this.id = idFor(handshakeHash);
     this.peer = peer;
@@ -80,6 +83,7 @@ public final class AgentSessionImpl implements AgentSession {
         peerPort,
         ConnectionCore.applicationBufferSize(config),
         ConnectionCore.packetBufferSize(config),
+        config.sessionProtocolLabel(),
         true);
   }
 
@@ -95,6 +99,7 @@ public final class AgentSessionImpl implements AgentSession {
         peerPort,
         ConnectionCore.applicationBufferSize(config),
         ConnectionCore.packetBufferSize(config),
+        null,
         false);
   }
 
@@ -119,6 +124,11 @@ public final class AgentSessionImpl implements AgentSession {
   @Override
   public Optional<AgentPrincipal> peer() {
     return Optional.ofNullable(peer);
+  }
+
+  @Override
+  public String wireProtocol() {
+    return wireProtocol;
   }
 
   @Override
