@@ -10,6 +10,8 @@ import java.security.NoSuchAlgorithmException;
 import java.security.Principal;
 import java.security.PublicKey;
 import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +42,9 @@ public final class AgentSessionImpl implements AgentSession {
   private volatile long lastAccessed = creationTime;
   private volatile boolean valid;
   private final Map<String, Object> values = new ConcurrentHashMap<>();
+  private volatile X509Certificate peerCertificate;
+  private volatile String verifiedName; // what the PeerVerifier returned, null for none
+  private volatile X509Certificate localCertificate;
 
   private AgentSessionImpl(
       String cipherSuite,
@@ -73,18 +78,21 @@ public final class AgentSessionImpl implements AgentSession {
     AgentPrincipal peer = peerKey == null ? null : new AgentPrincipal(wire.peerName(), peerKey);
     AgentPrincipal local =
         config.identity() == null ? null : new AgentPrincipal(null, config.identity().publicKey());
-    return new AgentSessionImpl(
-        wire.protocolName(),
-        wire.framing().sessionProtocol(),
-        wire.handshakeHash(),
-        peer,
-        local,
-        peerHost,
-        peerPort,
-        ConnectionCore.applicationBufferSize(config),
-        ConnectionCore.packetBufferSize(config),
-        config.sessionProtocolLabel(),
-        true);
+    AgentSessionImpl session =
+        new AgentSessionImpl(
+            wire.protocolName(),
+            wire.framing().sessionProtocol(),
+            wire.handshakeHash(),
+            peer,
+            local,
+            peerHost,
+            peerPort,
+            ConnectionCore.applicationBufferSize(config),
+            ConnectionCore.packetBufferSize(config),
+            config.sessionProtocolLabel(),
+            true);
+    session.verifiedName = wire.peerName();
+    return session;
   }
 
   /** What {@code getSession()} returns when there is no handshake: invalid, JSSE's null suite. */
@@ -194,18 +202,45 @@ public final class AgentSessionImpl implements AgentSession {
     return values.keySet().toArray(new String[0]);
   }
 
+  /**
+   * The peer as X.509-expecting code needs it: one {@link PeerAttestation} certificate whose key is
+   * the peer's proven static key and whose subject alternative name is the name the {@code
+   * PeerVerifier} authenticated it for, so a standard hostname verifier accepts exactly that name.
+   * It is signed by this process, not by a CA: it presents what the handshake proved, and proves
+   * nothing more.
+   */
   @Override
   public Certificate[] getPeerCertificates() throws SSLPeerUnverifiedException {
-    throw new SSLPeerUnverifiedException(
-        "Noise has no certificates: the peer proved its static key instead. Find it in"
-            + " getPeerPrincipal(), an io.agentwire.socketfactory.identity.AgentPrincipal whose publicKey()"
-            + " and fingerprint() identify the peer"
-            + (peer == null ? " (this peer is anonymous: its pattern gave it no static key)" : ""));
+    if (peer == null) {
+      throw new SSLPeerUnverifiedException(
+          valid
+              ? cipherSuite
+                  + " gave the peer no authenticated static key, so there is nothing to"
+                  + " present as a certificate"
+              : "no AgentWire handshake has completed");
+    }
+    X509Certificate c = peerCertificate;
+    if (c == null) {
+      c =
+          PeerAttestation.attest(
+              peer.publicKey(), verifiedName, Instant.ofEpochMilli(creationTime));
+      peerCertificate = c;
+    }
+    return new Certificate[] {c};
   }
 
+  /** The local static key, attested the same way, without a name; {@code null} without one. */
   @Override
   public Certificate[] getLocalCertificates() {
-    return null;
+    if (local == null || !valid) {
+      return null;
+    }
+    X509Certificate c = localCertificate;
+    if (c == null) {
+      c = PeerAttestation.attest(local.publicKey(), null, Instant.ofEpochMilli(creationTime));
+      localCertificate = c;
+    }
+    return new Certificate[] {c};
   }
 
   @Override
