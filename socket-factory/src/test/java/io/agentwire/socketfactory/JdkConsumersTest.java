@@ -179,7 +179,11 @@ class JdkConsumersTest {
       HandshakeCompletedEvent event = done.get(5, TimeUnit.SECONDS);
       assertEquals(s.getSession(), event.getSession());
       assertEquals("127.0.0.1", event.getSession().getPeerPrincipal().getName());
-      assertTrue(event.getSession().getPacketBufferSize() >= 65537);
+      // Room for the largest frame (5-byte header, 16640-byte body) with control records around it.
+      assertTrue(event.getSession().getPacketBufferSize() >= 5 + 16640);
+      assertEquals(16384, event.getSession().getApplicationBufferSize());
+      // The server enables no application protocols, so the offer selects none.
+      assertEquals("", s.getApplicationProtocol());
     }
   }
 
