@@ -17,10 +17,10 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -65,7 +65,9 @@ class EngineConcurrencyTest {
     final SSLEngine engine;
     final int[] sizes = new int[RECORDS];
     final byte[] toSend;
-    final BlockingQueue<byte[]> in = new LinkedBlockingQueue<>();
+    // Bounded, so each writer runs only a few records ahead of the peer's reader and the DH steps
+    // of both directions overlap with data instead of queueing up behind it.
+    final BlockingQueue<byte[]> in = new ArrayBlockingQueue<>(8);
     final ByteArrayOutputStream got = new ByteArrayOutputStream();
     final AtomicInteger finished = new AtomicInteger();
     Side peer;
@@ -88,6 +90,10 @@ class EngineConcurrencyTest {
       }
     }
 
+    void send(byte[] b) throws InterruptedException {
+      assertTrue(peer.in.offer(b, 60, TimeUnit.SECONDS), name + " could not send for 60 s");
+    }
+
     /** Wraps RECORDS records of 1 to 2048 bytes, then the CLOSE. */
     Void write() throws Exception {
       ByteBuffer net = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
@@ -107,7 +113,7 @@ class EngineConcurrencyTest {
             net.flip();
             byte[] b = new byte[net.remaining()];
             net.get(b);
-            peer.in.put(b);
+            send(b);
           }
           if (r.bytesConsumed() > 0) {
             assertEquals(n, r.bytesConsumed(), "a chunk within one record goes whole");
@@ -127,7 +133,7 @@ class EngineConcurrencyTest {
         if (net.hasRemaining()) {
           byte[] b = new byte[net.remaining()];
           net.get(b);
-          peer.in.put(b);
+          send(b);
         }
       }
       return null;
