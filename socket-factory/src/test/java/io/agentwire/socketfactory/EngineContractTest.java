@@ -692,6 +692,99 @@ class EngineContractTest {
     assertArrayEquals(expected.toByteArray(), p.server.received.toByteArray());
   }
 
+  /**
+   * Heap buffers that are slices of larger arrays: a wrap writes its frame at the destination's
+   * position and nothing outside {@code [position, position + bytesProduced)} of the backing array,
+   * and an unwrap reads its frame from a source slice and writes nothing outside its destination's
+   * range.
+   */
+  @Test
+  void slicedHeapBuffersAreUsedWithinTheirBounds() throws Exception {
+    EnginePair p = EnginePair.standard().handshake();
+    for (int size : new int[] {0, 1, 700, 16384, 20000}) {
+      byte[] data = random(size, 70 + size);
+      byte[] backing = new byte[p.client.packetSize() + 100];
+      Arrays.fill(backing, (byte) 0x5a);
+      ByteBuffer dst = ByteBuffer.wrap(backing, 31, p.client.packetSize() + 20).slice().position(9);
+      dst.limit(dst.capacity() - 11);
+      SSLEngineResult r = p.client.engine.wrap(ByteBuffer.wrap(data), dst);
+      assertEquals(Status.OK, r.getStatus());
+      assertEquals(Math.min(size, 16384), r.bytesConsumed());
+      if (size == 0) {
+        assertEquals(0, r.bytesProduced(), "nothing to send, nothing sent");
+        assertEquals(9, dst.position());
+        continue;
+      }
+      int from = 31 + 9;
+      int to = from + r.bytesProduced();
+      for (int i = 0; i < backing.length; i++) {
+        if (i < from || i >= to) {
+          assertEquals((byte) 0x5a, backing[i], "wrap wrote outside its range at " + i);
+        }
+      }
+      byte[] frame = Arrays.copyOfRange(backing, from, to);
+      byte[] srcBacking = new byte[frame.length + 50];
+      System.arraycopy(frame, 0, srcBacking, 17, frame.length);
+      ByteBuffer src = ByteBuffer.wrap(srcBacking, 13, frame.length + 20).slice().position(4);
+      src.limit(4 + frame.length);
+      byte[] appBacking = new byte[16384 + 64];
+      Arrays.fill(appBacking, (byte) 0x33);
+      ByteBuffer app = ByteBuffer.wrap(appBacking, 20, 16384 + 30).slice().position(5);
+      app.limit(5 + 16384);
+      r = p.server.engine.unwrap(src, app);
+      assertEquals(Status.OK, r.getStatus(), r.toString());
+      assertEquals(frame.length, r.bytesConsumed());
+      assertEquals(Math.min(size, 16384), r.bytesProduced());
+      assertArrayEquals(
+          Arrays.copyOf(data, Math.min(size, 16384)),
+          Arrays.copyOfRange(appBacking, 25, 25 + r.bytesProduced()));
+      for (int i = 0; i < appBacking.length; i++) {
+        if (i < 25 || i >= 25 + r.bytesProduced()) {
+          assertEquals((byte) 0x33, appBacking[i], "unwrap wrote outside its range at " + i);
+        }
+      }
+    }
+  }
+
+  /**
+   * After the handshake, a DH step the peer starts leaves this side owing a reply: its status is
+   * NEED_WRAP until a wrap, with no application data, hands the reply out.
+   */
+  @Test
+  void aPeersDhStepAsksForAWrap() throws Exception {
+    RekeyPolicy everyRecord = RekeyPolicy.of(1000, 1L << 30, null).withDhEveryMessages(1);
+    EnginePair p =
+        new EnginePair(clientConfig().rekeyPolicy(everyRecord).build(), serverConfig().build())
+            .handshake();
+    byte[] data = random(100, 80);
+    assertArrayEquals(data, p.transfer(p.client, data)); // the first record, which counts
+    ByteBuffer net = ByteBuffer.allocate(p.client.packetSize());
+    SSLEngineResult r = p.client.engine.wrap(ByteBuffer.wrap(data), net);
+    assertEquals(data.length, r.bytesConsumed());
+    net.flip();
+    // A KEY_SHARE, then the record: the server opens one at a time.
+    ByteBuffer app = ByteBuffer.allocate(p.server.applicationSize());
+    boolean asked = false;
+    while (net.hasRemaining()) {
+      r = p.server.engine.unwrap(net, app);
+      assertEquals(Status.OK, r.getStatus());
+      asked |= r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP;
+    }
+    assertTrue(asked, "an unwrap reported NEED_WRAP for the reply");
+    assertEquals(HandshakeStatus.NEED_WRAP, p.server.engine.getHandshakeStatus());
+    app.flip();
+    assertArrayEquals(data, bytes(app));
+    r = p.server.wrap();
+    assertEquals(Status.OK, r.getStatus());
+    assertEquals(0, r.bytesConsumed());
+    assertTrue(r.bytesProduced() > 0, "the KEY_SHARE_REPLY");
+    assertEquals(HandshakeStatus.NOT_HANDSHAKING, r.getHandshakeStatus());
+    p.pump();
+    byte[] more = random(5000, 81);
+    assertArrayEquals(more, p.transfer(p.client, more), "the step completed");
+    assertArrayEquals(more, p.transfer(p.server, more));
+  }
+
   // --------------------------------------------------------------- buffers and arguments
 
   /** Read-only sources work for wrap and unwrap; direct buffers work everywhere. */
