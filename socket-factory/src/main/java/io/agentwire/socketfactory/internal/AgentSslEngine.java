@@ -418,7 +418,11 @@ public final class AgentSslEngine extends SSLEngine {
       return result(Status.OK, 0, 0); // NEED_WRAP: our handshake message goes first
     }
     if (handshakeDone && c.plainAvailable() > 0) {
-      // Raw mode: payloads from the handshake messages come before the transport data.
+      // Raw mode: payloads from the handshake messages come before the transport data. With no
+      // room they wait, and the caller must hear that: OK with nothing done reads as "need input".
+      if (remaining(dsts, offset, length) == 0) {
+        return result(Status.BUFFER_OVERFLOW, 0, 0);
+      }
       return result(Status.OK, 0, deliver(c, dsts, offset, length));
     }
     int headerBytes = c.framing().headerBytes();
