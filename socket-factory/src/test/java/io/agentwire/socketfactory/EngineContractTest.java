@@ -952,6 +952,87 @@ class EngineContractTest {
     }
   }
 
+  /**
+   * Raw mode through engines: the configured Noise protocol at once, the session named "Noise",
+   * data both ways, and the end of the stream as the end (closeOutbound sends nothing, and the
+   * peer's closeInbound is clean once the handshake is done).
+   */
+  @Test
+  void rawModeEnginesCarryDataAndEndAtEndOfStream() throws Exception {
+    String suite = "Noise_XX_25519_ChaChaPoly_BLAKE2s";
+    byte[] prologue = {1, 2, 3};
+    EnginePair p =
+        new EnginePair(
+                clientConfig().raw(suite, prologue).build(),
+                serverConfig().raw(suite, prologue).build())
+            .handshake();
+    assertEquals("Noise", p.client.engine.getSession().getProtocol());
+    assertEquals(suite, p.server.engine.getSession().getCipherSuite());
+    byte[] a = random(70_000, 90);
+    byte[] b = random(40_000, 91);
+    assertArrayEquals(a, p.transfer(p.client, a));
+    assertArrayEquals(b, p.transfer(p.server, b));
+    p.client.engine.closeOutbound();
+    SSLEngineResult r = p.client.wrap();
+    assertEquals(Status.CLOSED, r.getStatus());
+    assertTrue(p.client.engine.isOutboundDone());
+    p.server.engine.closeInbound(); // end of stream after whole frames: a clean end of file
+    assertTrue(p.server.engine.isInboundDone());
+    assertArrayEquals(b, p.transfer(p.server, b), "the other direction still works");
+    p.server.engine.closeOutbound();
+    p.server.wrap();
+    p.client.engine.closeInbound();
+    EnginePair.assertClosedQuietly(p.client.engine);
+    EnginePair.assertClosedQuietly(p.server.engine);
+  }
+
+  /**
+   * Raw mode, where a foreign peer may put application data in its handshake payloads: the engine
+   * delivers them before any transport data, and into a destination with no room it answers
+   * BUFFER_OVERFLOW (not OK with nothing done, which a driver reads as "wait for the network").
+   */
+  @Test
+  void rawHandshakePayloadsAreDeliveredAndOverflowAFullDestination() throws Exception {
+    String suite = "Noise_NN_25519_ChaChaPoly_SHA256";
+    byte[] prologue = {4, 5};
+    SSLEngine server =
+        serverEngine(
+            AgentSocketConfig.builder()
+                .raw(suite, prologue)
+                .anonymousPeers(true)
+                .peerVerifier(PeerVerifier.anyPeer())
+                .build());
+    io.agentwire.testsupport.NoiseJavaPeer peer =
+        io.agentwire.testsupport.NoiseJavaPeer.create(suite, true, prologue, null, null, null);
+    byte[] early = "early data in message 1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] m1 = peer.write(early);
+    ByteBuffer in = ByteBuffer.allocate(2 + m1.length);
+    in.putShort((short) m1.length).put(m1).flip();
+    ByteBuffer room = ByteBuffer.allocate(server.getSession().getApplicationBufferSize());
+    SSLEngineResult r = server.unwrap(in, room);
+    assertEquals(Status.OK, r.getStatus(), r.toString());
+    assertEquals(0, r.bytesProduced(), "payloads wait for the end of the handshake");
+    assertEquals(2 + m1.length, r.bytesConsumed());
+    assertEquals(HandshakeStatus.NEED_WRAP, r.getHandshakeStatus());
+    ByteBuffer net = ByteBuffer.allocate(server.getSession().getPacketBufferSize());
+    r = server.wrap(ByteBuffer.allocate(0), net);
+    assertEquals(HandshakeStatus.FINISHED, r.getHandshakeStatus());
+    net.flip();
+    net.getShort();
+    byte[] m2 = bytes(net);
+    peer.read(m2);
+    peer.split();
+    ByteBuffer full = ByteBuffer.allocate(0);
+    r = server.unwrap(ByteBuffer.allocate(0), full);
+    assertEquals(Status.BUFFER_OVERFLOW, r.getStatus(), "early data waits for room: " + r);
+    ByteBuffer app = ByteBuffer.allocate(server.getSession().getApplicationBufferSize());
+    r = server.unwrap(ByteBuffer.allocate(0), app);
+    assertEquals(Status.OK, r.getStatus());
+    assertEquals(early.length, r.bytesProduced());
+    app.flip();
+    assertArrayEquals(early, bytes(app));
+  }
+
   // ------------------------------------------------------------------------------ ALPN
 
   private static EnginePair alpnPair(String[] offered, String[] served) {
