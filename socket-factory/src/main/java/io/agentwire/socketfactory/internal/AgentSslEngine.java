@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import javax.net.ssl.SSLEngine;
@@ -57,8 +58,12 @@ public final class AgentSslEngine extends SSLEngine {
 
   private volatile ConnectionCore core;
   private volatile AgentSessionImpl session;
-  private volatile boolean handshakeDone;
-  private boolean finishedReported;
+  private volatile boolean handshakeDone; // the core has its transport keys
+  // FINISHED is owed once the core is done: by the unwrap that completes the handshake with nothing
+  // left to send, else by the wrap that hands out the last handshake frame. Atomic because after
+  // the core is done a wrap and an unwrap may run at once, and only one of them may report it.
+  private final AtomicBoolean finishedOwed = new AtomicBoolean();
+  private volatile boolean finished; // FINISHED was reported: the handshake is over for callers
   private int outPos; // bytes of the core's outbound buffer already handed out
 
   private volatile boolean inboundDone;
@@ -153,6 +158,7 @@ public final class AgentSslEngine extends SSLEngine {
     if (!handshakeDone && c.isHandshakeComplete()) {
       session = AgentSessionImpl.established(c, config, getPeerHost(), getPeerPort());
       handshakeDone = true;
+      finishedOwed.set(true);
     }
   }
 
@@ -179,14 +185,25 @@ public final class AgentSslEngine extends SSLEngine {
     return HandshakeStatus.NOT_HANDSHAKING;
   }
 
-  /** The status a wrap or unwrap reports: FINISHED once, as the handshake's last step. */
-  private HandshakeStatus resultStatus() {
-    HandshakeStatus s = getHandshakeStatus();
-    if (handshakeDone && !finishedReported && s == HandshakeStatus.NOT_HANDSHAKING) {
-      finishedReported = true;
-      return HandshakeStatus.FINISHED;
+  /**
+   * FINISHED, once, for the call that ends the handshake: the core is done, no handshake frame is
+   * left to hand out, and the engine has not failed. Called by the wrap that drained frames and by
+   * the unwrap that processed a handshake frame.
+   */
+  private boolean takeFinished(ConnectionCore c) {
+    if (handshakeDone
+        && failure == null
+        && pending(c) == 0
+        && finishedOwed.compareAndSet(true, false)) {
+      finished = true;
+      return true;
     }
-    return s;
+    return false;
+  }
+
+  /** Whether a handshake is in progress as callers see it: begun, and FINISHED not yet reported. */
+  private boolean handshaking() {
+    return core != null && !finished && failure == null && !(inboundDone && outboundDone);
   }
 
   private int pending(ConnectionCore c) {
@@ -251,13 +268,14 @@ public final class AgentSslEngine extends SSLEngine {
       if (produced == 0) {
         return result(Status.BUFFER_OVERFLOW, 0, 0);
       }
+      boolean fin = takeFinished(c);
       if (pending(c) == 0
           && (failure != null || closeQueued || !handshakeDone && outboundClosing)) {
         outboundDone = true;
         releaseIfDone();
-        return result(Status.CLOSED, 0, produced);
+        return result(Status.CLOSED, 0, produced, fin);
       }
-      return result(Status.OK, 0, produced);
+      return result(Status.OK, 0, produced, fin);
     }
     if (failure != null || outboundClosing) {
       outboundDone = true;
@@ -400,7 +418,11 @@ public final class AgentSslEngine extends SSLEngine {
       return result(Status.OK, 0, 0); // NEED_WRAP: our handshake message goes first
     }
     if (handshakeDone && c.plainAvailable() > 0) {
-      // Raw mode: payloads from the handshake messages come before the transport data.
+      // Raw mode: payloads from the handshake messages come before the transport data. With no
+      // room they wait, and the caller must hear that: OK with nothing done reads as "need input".
+      if (remaining(dsts, offset, length) == 0) {
+        return result(Status.BUFFER_OVERFLOW, 0, 0);
+      }
       return result(Status.OK, 0, deliver(c, dsts, offset, length));
     }
     int headerBytes = c.framing().headerBytes();
@@ -446,7 +468,7 @@ public final class AgentSslEngine extends SSLEngine {
     switch (event) {
       case HANDSHAKE:
         enterTransportIfDone();
-        break;
+        return result(Status.OK, frame, 0, takeFinished(c));
       case DATA:
         produced = deliver(c, dsts, offset, length);
         break;
@@ -583,9 +605,11 @@ public final class AgentSslEngine extends SSLEngine {
 
   @Override
   public SSLSession getHandshakeSession() {
-    return core != null && !handshakeDone
-        ? AgentSessionImpl.none(config, getPeerHost(), getPeerPort())
-        : null;
+    if (!handshaking()) {
+      return null;
+    }
+    AgentSessionImpl s = session; // complete once the core is done, before FINISHED is reported
+    return s != null ? s : AgentSessionImpl.none(config, getPeerHost(), getPeerPort());
   }
 
   @Override
@@ -597,7 +621,7 @@ public final class AgentSslEngine extends SSLEngine {
   @Override
   public String getHandshakeApplicationProtocol() {
     ConnectionCore c = core;
-    return c != null && !handshakeDone ? c.applicationProtocol() : null;
+    return c != null && handshaking() ? c.applicationProtocol() : null;
   }
 
   @Override
@@ -750,6 +774,11 @@ public final class AgentSslEngine extends SSLEngine {
   }
 
   private SSLEngineResult result(Status status, int consumed, int produced) {
-    return new SSLEngineResult(status, resultStatus(), consumed, produced);
+    return result(status, consumed, produced, false);
+  }
+
+  private SSLEngineResult result(Status status, int consumed, int produced, boolean finished) {
+    return new SSLEngineResult(
+        status, finished ? HandshakeStatus.FINISHED : getHandshakeStatus(), consumed, produced);
   }
 }

@@ -140,11 +140,14 @@ public final class RecordLayer {
   /**
    * The most application bytes a transport frame body of {@code bodyLength} bytes can deliver,
    * known before decrypting it, so an adapter can refuse a destination too small without touching a
-   * nonce.
+   * nonce. Bounded by what the peer may send (section 4: a DATA record carries at most {@link
+   * Framing#maxData()} bytes, which {@link #openInto} enforces), not by this side's own {@link
+   * #maxContent()}: padding makes ours smaller than a peer's, and an adapter that trusted the
+   * smaller bound would leave part of a record undelivered.
    */
   int maxDeliverable(int bodyLength) {
     int plaintext = bodyLength - TAG - (raw ? 0 : RECORD_HEADER);
-    return Math.max(0, Math.min(maxContent, plaintext));
+    return Math.max(0, Math.min(framing.maxData(), plaintext));
   }
 
   /** Where a data record's content starts, from the start of its frame. */
@@ -460,6 +463,14 @@ public final class RecordLayer {
     }
     switch (type) {
       case DATA:
+        if (contentLength > framing.maxData()) {
+          throw new AgentProtocolException(
+              FailureReason.MALFORMED,
+              "a DATA record of "
+                  + contentLength
+                  + " bytes; records carry at most "
+                  + framing.maxData());
+        }
         plainPos = RECORD_HEADER;
         plainLimit = RECORD_HEADER + contentLength;
         return contentLength > 0 ? Opened.DATA : Opened.CONTROL;
