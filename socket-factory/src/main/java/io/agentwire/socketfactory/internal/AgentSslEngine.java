@@ -66,6 +66,7 @@ public final class AgentSslEngine extends SSLEngine {
   private volatile boolean finished; // FINISHED was reported: the handshake is over for callers
   private int outPos; // bytes of the core's outbound buffer already handed out
 
+  private volatile boolean wiped;
   private volatile boolean inboundDone;
   private volatile boolean outboundClosing;
   private volatile boolean closeQueued;
@@ -235,6 +236,7 @@ public final class AgentSslEngine extends SSLEngine {
       if (both) {
         inLock.unlock();
       }
+      releaseIfDone();
     }
   }
 
@@ -398,6 +400,7 @@ public final class AgentSslEngine extends SSLEngine {
         outLock.unlock();
       }
       inLock.unlock();
+      releaseIfDone();
     }
   }
 
@@ -552,15 +555,21 @@ public final class AgentSslEngine extends SSLEngine {
     return outboundDone;
   }
 
-  /** Wipes the keys once neither direction can use them. Called under at least one lock. */
+  /**
+   * Wipes the keys once neither direction can use them. When the other direction's lock is busy,
+   * the call that holds it wipes as it leaves (see wrap and unwrap), so the wipe is never skipped.
+   */
   private void releaseIfDone() {
     ConnectionCore c = core;
-    if (c != null && inboundDone && outboundDone) {
+    if (c != null && inboundDone && outboundDone && !wiped) {
       if (inLock.tryLock()) {
         try {
           if (outLock.tryLock()) {
             try {
-              c.destroy();
+              if (!wiped) {
+                wiped = true;
+                c.destroy();
+              }
             } finally {
               outLock.unlock();
             }

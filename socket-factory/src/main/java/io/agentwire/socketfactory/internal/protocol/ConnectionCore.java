@@ -374,7 +374,9 @@ public final class ConnectionCore {
 
   /** The most application bytes one record delivers: an engine's application buffer size. */
   public static int applicationBufferSize(AgentSocketConfig config) {
-    return Framing.of(config).maxData();
+    // Raw mode: a foreign peer's handshake payload may fill a whole 65535-byte message.
+    Framing framing = Framing.of(config);
+    return framing.negotiates() ? framing.maxData() : framing.maxBody();
   }
 
   /** Whether this side may write (false for the responder of a one-way pattern). */
