@@ -201,17 +201,18 @@ final class DemoCommand implements Callable<Integer> {
                   InputStream in = a.getInputStream();
                   OutputStream out = b.getOutputStream();
                   // Frames: the IK hello, then alice's first record; flip a bit in the record.
+                  // Each frame is a 5-byte TLS-shaped header (type, 3.3, u16 body length), then
+                  // the body (docs/PROTOCOL.md section 1).
                   for (int frame = 0; ; frame++) {
-                    int hi = in.read();
-                    int lo = in.read();
-                    if (hi < 0 || lo < 0) {
+                    byte[] header = in.readNBytes(5);
+                    if (header.length < 5) {
                       break;
                     }
-                    byte[] body = in.readNBytes((hi << 8) | lo);
+                    byte[] body = in.readNBytes(((header[3] & 0xff) << 8) | (header[4] & 0xff));
                     if (frame == 1) {
                       body[body.length / 2] ^= 0x01;
                     }
-                    out.write(new byte[] {(byte) hi, (byte) lo});
+                    out.write(header);
                     out.write(body);
                   }
                 } catch (IOException e) {

@@ -8,6 +8,7 @@ import io.agentwire.socketfactory.identity.AgentIdentity;
 import io.agentwire.socketfactory.identity.PeerTrustStore;
 import io.agentwire.socketfactory.identity.PeerVerificationException;
 import io.agentwire.socketfactory.identity.PeerVerifier;
+import io.agentwire.socketfactory.internal.protocol.WireFormat;
 import io.agentwire.testsupport.EchoServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -166,14 +167,23 @@ class HardeningTest {
     try (EchoServer es = new EchoServer(new AgentServerSocketFactory(config), EchoServer.ECHO);
         Socket raw = new Socket(InetAddress.getLoopbackAddress(), es.port())) {
       byte[] name = "Noise_XX_25519_ChaChaPoly_BLAKE2s".getBytes();
-      byte[] body = new byte[5 + name.length + 32];
-      body[0] = 'A';
-      body[1] = 'W';
-      body[2] = 1;
-      body[3] = 1; // a flag version 1 does not define
+      byte[] body =
+          new byte[WireFormat.HELLO_FIXED + name.length + WireFormat.EXTENSIONS_LENGTH_BYTES + 32];
+      body[0] = WireFormat.MAGIC_0;
+      body[1] = WireFormat.MAGIC_1;
+      body[2] = WireFormat.VERSION;
+      body[3] = 1; // a flag version 2 does not define
       body[4] = (byte) name.length;
-      System.arraycopy(name, 0, body, 5, name.length);
-      raw.getOutputStream().write(new byte[] {0, (byte) body.length});
+      System.arraycopy(name, 0, body, WireFormat.HELLO_FIXED, name.length);
+      raw.getOutputStream()
+          .write(
+              new byte[] {
+                WireFormat.TYPE_HANDSHAKE,
+                WireFormat.LEGACY_VERSION_MAJOR,
+                WireFormat.LEGACY_VERSION_MINOR,
+                0,
+                (byte) body.length
+              });
       raw.getOutputStream().write(body);
       es.awaitEnded(1);
       assertTrue(es.failures.get(0).getMessage().contains("flags"), es.failures.toString());

@@ -12,6 +12,7 @@ import io.agentwire.socketfactory.identity.AgentIdentity;
 import io.agentwire.socketfactory.identity.PeerTrustStore;
 import io.agentwire.socketfactory.identity.PeerVerificationException;
 import io.agentwire.socketfactory.identity.PeerVerifier;
+import io.agentwire.socketfactory.internal.protocol.WireFormat;
 import io.agentwire.testsupport.EchoServer;
 import io.agentwire.testsupport.MitmProxy;
 import io.agentwire.testsupport.TestThreads;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -56,6 +58,10 @@ class HostileInputTest {
   private static final byte[][] CHUNKS = {pattern(100, 1), pattern(100, 2), pattern(100, 3)};
   private static final byte[] ALL = concat(CHUNKS);
   private static final ExecutorService POOL = TestThreads.daemonPool("hostile-test");
+
+  /** AgentWire's frames as the proxy cuts them: a TLS-shaped header ending in the u16 length. */
+  static final MitmProxy.FrameFormat WIRE =
+      MitmProxy.FrameFormat.endingInU16Length(WireFormat.HEADER_BYTES);
 
   @AfterAll
   static void shutdown() {
@@ -210,11 +216,7 @@ class HostileInputTest {
   static Layout layout(AgentSocketConfig serverCfg, AgentSocketConfig clientCfg) throws Exception {
     Layout layout = new Layout();
     Run run =
-        runEcho(
-            serverCfg,
-            clientCfg,
-            MitmProxy.frames(recorder(layout.c2s)),
-            MitmProxy.frames(recorder(layout.s2c)));
+        runEcho(serverCfg, clientCfg, frames(recorder(layout.c2s)), frames(recorder(layout.s2c)));
     assertNull(run.client.error, "baseline client: " + run.client.describe());
     assertNull(run.server.error, "baseline server: " + run.server.describe());
     assertArrayEquals(ALL, run.client.bytes(), "baseline echo");
@@ -230,6 +232,11 @@ class HostileInputTest {
 
   private static MitmProxy.FrameEditor unchanged() {
     return (i, f) -> List.of(f);
+  }
+
+  /** Edits AgentWire's frames one by one. */
+  static MitmProxy.Direction frames(MitmProxy.FrameEditor editor) {
+    return MitmProxy.frames(WIRE, editor);
   }
 
   /** Problems with one altered connection whose alteration reached {@code receiver}. */
@@ -380,11 +387,10 @@ class HostileInputTest {
     List<String> problems = new ArrayList<>();
 
     // Each case: what the attacker does, and exactly the bytes the receiver may deliver first.
-    Run dup =
-        runEcho(s, c, MitmProxy.frames((i, f) -> i == 2 ? List.of(f, f) : List.of(f)), pass());
+    Run dup = runEcho(s, c, frames((i, f) -> i == 2 ? List.of(f, f) : List.of(f)), pass());
     problems.addAll(judgeExactly("duplicate client record", dup, true, CHUNKS[0]));
 
-    Run drop = runEcho(s, c, MitmProxy.frames((i, f) -> i == 3 ? List.of() : List.of(f)), pass());
+    Run drop = runEcho(s, c, frames((i, f) -> i == 3 ? List.of() : List.of(f)), pass());
     problems.addAll(judgeExactly("drop client record", drop, true, CHUNKS[0]));
 
     AtomicReference<byte[]> held = new AtomicReference<>();
@@ -392,7 +398,7 @@ class HostileInputTest {
         runEcho(
             s,
             c,
-            MitmProxy.frames(
+            frames(
                 (i, f) -> {
                   if (i == 2) {
                     held.set(f);
@@ -408,7 +414,7 @@ class HostileInputTest {
         runEcho(
             s,
             c,
-            MitmProxy.frames(
+            frames(
                 (i, f) -> {
                   if (i == 2) {
                     first.set(f);
@@ -425,7 +431,7 @@ class HostileInputTest {
         runEcho(
             s,
             c,
-            MitmProxy.frames(
+            frames(
                 (i, f) -> {
                   if (i == 1) {
                     msg3.set(f);
@@ -436,13 +442,37 @@ class HostileInputTest {
     problems.addAll(
         judgeExactly(
             "replay the last handshake message as a record", replayHandshake, true, new byte[0]));
+    problems.addAll(
+        reason("replayed handshake frame", replayHandshake.server, FailureReason.MALFORMED));
 
-    Run dupServer =
-        runEcho(s, c, pass(), MitmProxy.frames((i, f) -> i == 1 ? List.of(f, f) : List.of(f)));
+    // The frame header is not authenticated: retyped as a transport frame, the same replayed
+    // handshake message passes the header check and must fail authentication instead.
+    Run replayRetyped =
+        runEcho(
+            s,
+            c,
+            frames(
+                (i, f) -> {
+                  if (i == 1) {
+                    msg3.set(f);
+                  }
+                  return i == 2 ? List.of(retyped(msg3.get()), f) : List.of(f);
+                }),
+            pass());
+    problems.addAll(
+        judgeExactly(
+            "replay the last handshake message retyped as a transport frame",
+            replayRetyped,
+            true,
+            new byte[0]));
+    problems.addAll(
+        reason(
+            "retyped handshake frame", replayRetyped.server, FailureReason.AUTHENTICATION_FAILED));
+
+    Run dupServer = runEcho(s, c, pass(), frames((i, f) -> i == 1 ? List.of(f, f) : List.of(f)));
     problems.addAll(judgeExactly("duplicate server record", dupServer, false, CHUNKS[0]));
 
-    Run dropServer =
-        runEcho(s, c, pass(), MitmProxy.frames((i, f) -> i == 2 ? List.of() : List.of(f)));
+    Run dropServer = runEcho(s, c, pass(), frames((i, f) -> i == 2 ? List.of() : List.of(f)));
     problems.addAll(judgeExactly("drop server record", dropServer, false, CHUNKS[0]));
 
     // A record from another connection (same sizes, other keys) in place of the genuine one.
@@ -450,7 +480,7 @@ class HostileInputTest {
     runEcho(
         s,
         c,
-        MitmProxy.frames(
+        frames(
             (i, f) -> {
               if (i == 2) {
                 foreign.set(f);
@@ -459,12 +489,25 @@ class HostileInputTest {
             }),
         pass());
     Run crossReplay =
-        runEcho(
-            s, c, MitmProxy.frames((i, f) -> i == 2 ? List.of(foreign.get()) : List.of(f)), pass());
+        runEcho(s, c, frames((i, f) -> i == 2 ? List.of(foreign.get()) : List.of(f)), pass());
     problems.addAll(
         judgeExactly("a record from another connection", crossReplay, true, new byte[0]));
 
-    assertNoProblems(8, problems);
+    assertNoProblems(9, problems);
+  }
+
+  private static List<String> reason(String what, Side side, FailureReason expected) {
+    Optional<FailureReason> got = FailureReason.of(side.error);
+    return got.equals(Optional.of(expected))
+        ? List.of()
+        : List.of(what + ": expected " + expected + ", got " + got + " from " + side.describe());
+  }
+
+  /** A copy of {@code frame} whose header says transport frame. */
+  private static byte[] retyped(byte[] frame) {
+    byte[] g = frame.clone();
+    g[0] = WireFormat.TYPE_TRANSPORT;
+    return g;
   }
 
   private static MitmProxy.Direction pass() {
@@ -498,7 +541,7 @@ class HostileInputTest {
     List<String> problems = new ArrayList<>();
 
     // The server's close record never arrives: all data, then EOF.
-    Run noClose = runEcho(s, c, pass(), MitmProxy.frames((i, f) -> i == 4 ? null : List.of(f)));
+    Run noClose = runEcho(s, c, pass(), frames((i, f) -> i == 4 ? null : List.of(f)));
     problems.addAll(truncation("server close record cut", noClose, false, ALL));
 
     // EOF inside the second data record.
@@ -507,12 +550,11 @@ class HostileInputTest {
     problems.addAll(truncation("server stream cut inside a record", inside, false, CHUNKS[0]));
 
     // EOF right after the handshake, before any record.
-    Run early = runEcho(s, c, pass(), MitmProxy.frames((i, f) -> i == 1 ? null : List.of(f)));
+    Run early = runEcho(s, c, pass(), frames((i, f) -> i == 1 ? null : List.of(f)));
     problems.addAll(truncation("server stream cut after the handshake", early, false, new byte[0]));
 
     // The same towards the server: it read every record, but not the client's close.
-    Run clientNoClose =
-        runEcho(s, c, MitmProxy.frames((i, f) -> i == 5 ? null : List.of(f)), pass());
+    Run clientNoClose = runEcho(s, c, frames((i, f) -> i == 5 ? null : List.of(f)), pass());
     problems.addAll(truncation("client close record cut", clientNoClose, true, ALL));
 
     long clientMid = Layout.sum(layout.c2s, 0, 3) + 1;
@@ -545,18 +587,35 @@ class HostileInputTest {
     void send(Socket s, Random random) throws Exception;
   }
 
+  /** Offset of the hello body in the client's first frame. */
+  private static final int HELLO = WireFormat.HEADER_BYTES;
+
+  /**
+   * A plausible first frame: the header, a version 2 hello header for XX with no extensions, and 32
+   * bytes where message 1's ephemeral key goes.
+   */
   private static byte[] goodHelloStart() {
     byte[] name = "Noise_XX_25519_ChaChaPoly_BLAKE2s".getBytes(StandardCharsets.US_ASCII);
-    byte[] b = new byte[2 + 5 + name.length + 32];
-    int body = b.length - 2;
-    b[0] = (byte) (body >>> 8);
-    b[1] = (byte) body;
-    b[2] = 'A';
-    b[3] = 'W';
-    b[4] = 1;
-    b[5] = 0;
-    b[6] = (byte) name.length;
-    System.arraycopy(name, 0, b, 7, name.length);
+    int body = WireFormat.HELLO_FIXED + name.length + WireFormat.EXTENSIONS_LENGTH_BYTES + 32;
+    byte[] b = new byte[HELLO + body];
+    handshakeHeader(b, body);
+    b[HELLO] = WireFormat.MAGIC_0;
+    b[HELLO + 1] = WireFormat.MAGIC_1;
+    b[HELLO + 2] = WireFormat.VERSION;
+    b[HELLO + 3] = WireFormat.FLAGS_NONE;
+    b[HELLO + 4] = (byte) name.length;
+    System.arraycopy(name, 0, b, HELLO + WireFormat.HELLO_FIXED, name.length);
+    // ext_len stays 0 0: no extensions
+    return b;
+  }
+
+  /** Writes a handshake frame header announcing {@code length} body bytes at {@code b[0]}. */
+  static byte[] handshakeHeader(byte[] b, int length) {
+    b[0] = WireFormat.TYPE_HANDSHAKE;
+    b[1] = WireFormat.LEGACY_VERSION_MAJOR;
+    b[2] = WireFormat.LEGACY_VERSION_MINOR;
+    b[3] = (byte) (length >>> 8);
+    b[4] = (byte) length;
     return b;
   }
 
@@ -579,7 +638,9 @@ class HostileInputTest {
               byte[] hello = Arrays.copyOf(TLS_CLIENT_HELLO_START, 80);
               s.getOutputStream().write(hello);
             },
-            (s, r) -> s.getOutputStream().write(new byte[] {(byte) 0xff, (byte) 0xff}),
+            // A header announcing the largest frame, then nothing.
+            (s, r) ->
+                s.getOutputStream().write(handshakeHeader(new byte[HELLO], WireFormat.MAX_BODY)),
             (s, r) -> {
               // A plausible hello, one byte per second, until the server drops it.
               byte[] hello = goodHelloStart();
@@ -597,28 +658,35 @@ class HostileInputTest {
             });
     List<String> names =
         List.of(
-            "random bytes", "HTTP", "TLS ClientHello", "65535 then silence", "1 byte per second");
+            "random bytes", "HTTP", "TLS ClientHello", "16640 then silence", "1 byte per second");
     assertGarbageRejected(kinds, names, 10);
   }
 
   /**
    * Malformed AgentWire hellos are garbage too, and should fail the same way as the others: an
-   * empty frame, a hello whose name runs past its end, a hello with an empty name.
+   * empty frame, a hello whose name runs past its end, a hello with an empty name, a frame longer
+   * than any frame may be.
    */
   @Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void malformedHellosFailAsHandshakeFailures() throws Exception {
     byte[] good = goodHelloStart();
     byte[] nameTooLong = good.clone();
-    nameTooLong[6] = (byte) 200;
-    byte[] emptyName = {0, 5, 'A', 'W', 1, 0, 0};
+    nameTooLong[HELLO + 4] = (byte) 200;
+    byte[] emptyName = Arrays.copyOf(good, HELLO + WireFormat.HELLO_FIXED);
+    handshakeHeader(emptyName, WireFormat.HELLO_FIXED);
+    emptyName[HELLO + 4] = 0;
+    byte[] tooLong = handshakeHeader(good.clone(), WireFormat.MAX_BODY + 1);
     List<Garbage> kinds =
         List.of(
-            (s, r) -> s.getOutputStream().write(new byte[] {0, 0}),
+            (s, r) -> s.getOutputStream().write(handshakeHeader(new byte[HELLO], 0)),
             (s, r) -> s.getOutputStream().write(nameTooLong),
-            (s, r) -> s.getOutputStream().write(emptyName));
+            (s, r) -> s.getOutputStream().write(emptyName),
+            (s, r) -> s.getOutputStream().write(tooLong));
     assertGarbageRejected(
-        kinds, List.of("empty frame", "name longer than the hello", "empty name"), 1);
+        kinds,
+        List.of("empty frame", "name longer than the hello", "empty name", "frame too long"),
+        1);
   }
 
   private void assertGarbageRejected(List<Garbage> kinds, List<String> names, int eachTimes)
@@ -802,15 +870,16 @@ class HostileInputTest {
     // The server would accept the tampered name: only the prologue binding can catch it.
     AgentSocketConfig s = serverConfig().cipherSuites(blake2s, blake2b).build();
     AgentSocketConfig c = clientConfig().cipherSuites(blake2s).build();
-    int nameEnd = 2 + 5 + blake2s.length(); // the offset after the name in the hello frame
+    // the offset after the name in the hello frame
+    int nameEnd = HELLO + WireFormat.HELLO_FIXED + blake2s.length();
 
     List<String> problems = new ArrayList<>();
     problems.addAll(
         tampered("hello name BLAKE2s -> BLAKE2b", s, c, true, helloEdit(nameEnd - 1, 'b')));
-    problems.addAll(tampered("hello flags 0 -> 1", s, c, true, helloEdit(5, 1)));
-    problems.addAll(tampered("hello version 1 -> 2", s, c, true, helloEdit(4, 2)));
+    problems.addAll(tampered("hello flags 0 -> 1", s, c, true, helloEdit(HELLO + 3, 1)));
+    problems.addAll(tampered("hello version 2 -> 3", s, c, true, helloEdit(HELLO + 2, 3)));
     for (int type : new int[] {1, 2, 3}) {
-      problems.addAll(tampered("response type 0 -> " + type, s, c, false, helloEdit(2, type)));
+      problems.addAll(tampered("response type 0 -> " + type, s, c, false, helloEdit(HELLO, type)));
     }
     // IK: a forged fallback response naming the right XXfallback protocol around the IK reply.
     AgentSocketConfig ik = clientConfig().peerKey(SERVER_ID.publicKey()).build();
@@ -822,15 +891,14 @@ class HostileInputTest {
             ik,
             false,
             f -> {
-              byte[] body = Arrays.copyOfRange(f, 3, f.length);
-              byte[] out = new byte[2 + 2 + fb.length + body.length];
-              int len = out.length - 2;
-              out[0] = (byte) (len >>> 8);
-              out[1] = (byte) len;
-              out[2] = 1;
-              out[3] = (byte) fb.length;
-              System.arraycopy(fb, 0, out, 4, fb.length);
-              System.arraycopy(body, 0, out, 4 + fb.length, body.length);
+              // the IK reply after the ACCEPT byte, behind a FALLBACK naming XXfallback
+              byte[] body = Arrays.copyOfRange(f, HELLO + 1, f.length);
+              byte[] out = new byte[HELLO + 2 + fb.length + body.length];
+              handshakeHeader(out, out.length - HELLO);
+              out[HELLO] = WireFormat.RESPONSE_FALLBACK;
+              out[HELLO + 1] = (byte) fb.length;
+              System.arraycopy(fb, 0, out, HELLO + 2, fb.length);
+              System.arraycopy(body, 0, out, HELLO + 2 + fb.length, body.length);
               return out;
             }));
     assertNoProblems(7, problems);
@@ -856,8 +924,8 @@ class HostileInputTest {
         runEcho(
             s,
             c,
-            clientFrame ? MitmProxy.frames(e) : MitmProxy.frames(unchanged()),
-            clientFrame ? MitmProxy.frames(unchanged()) : MitmProxy.frames(e));
+            clientFrame ? frames(e) : frames(unchanged()),
+            clientFrame ? frames(unchanged()) : frames(e));
     List<String> problems = new ArrayList<>(judge(what, run, !clientFrame));
     if (run.clientSuite != null || !(run.client.error instanceof SSLException)) {
       problems.add(

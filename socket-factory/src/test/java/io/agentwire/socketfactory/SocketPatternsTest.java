@@ -98,7 +98,7 @@ class SocketPatternsTest {
     AgentSession[] ends = echoThrough(server.build(), client.build(), suite);
     AgentSession mine = ends[0];
     AgentSession theirs = ends[1];
-    assertEquals("AgentWire/1", mine.getProtocol());
+    assertEquals("AgentWire/2", mine.getProtocol());
     boolean wide = suite.endsWith("512") || suite.endsWith("BLAKE2b");
     assertEquals(wide ? 64 : 32, mine.getHandshakeHash().length);
     assertKey(serverAnonymous ? null : SERVER.publicKey(), mine);
@@ -205,7 +205,7 @@ class SocketPatternsTest {
       }
     }
     AgentSession[] ends = echoThrough(server.build(), client.build(), suite);
-    assertEquals(raw ? "Noise" : "AgentWire/1", ends[0].getProtocol());
+    assertEquals(raw ? "Noise" : "AgentWire/2", ends[0].getProtocol());
     assertKey(serverKey.equals("proven") ? SERVER.publicKey() : null, ends[0]);
     assertKey(clientKey.equals("proven") ? CLIENT.publicKey() : null, ends[1]);
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.agentwire.socketfactory.identity.AgentIdentity;
 import io.agentwire.socketfactory.identity.PeerVerifier;
+import io.agentwire.socketfactory.internal.protocol.WireFormat;
 import io.agentwire.testsupport.EchoServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -59,7 +60,16 @@ class StreamProperties {
   private static final RekeyPolicy SERVER_REKEY = RekeyPolicy.of(3, 5000, Duration.ofMillis(1));
 
   /** The echo server reads with these sizes in turn, so its reads vary too. */
-  private static final int[] SERVER_READS = {1, 7, 512, 8192, 65536, 70000, 3, 65519};
+  private static final int[] SERVER_READS = {1, 7, 512, 8192, 16384, 65536, 70000, 3, 65519};
+
+  /**
+   * The most application bytes one record carries: 2^14 in AgentWire mode (a DATA record), 65519 in
+   * raw mode (a Noise message less its tag). Sizes around both, and their multiples, are where
+   * writes split.
+   */
+  private static final int AGENTWIRE_RECORD = WireFormat.MAX_DATA;
+
+  private static final int RAW_RECORD = WireFormat.RAW_MAX_BODY - 16;
 
   private static final Map<String, EchoServer> SERVERS = new ConcurrentHashMap<>();
   private static final Map<EchoServer, Integer> FAILURES_SEEN = new ConcurrentHashMap<>();
@@ -102,7 +112,7 @@ class StreamProperties {
         () -> {
           try (SSLSocket s = connect(client, server)) {
             assertEquals(suite, s.getSession().getCipherSuite());
-            collectWriteKinds(plan(length, writes, false), length);
+            collectWriteKinds(plan(length, writes, false), length, AGENTWIRE_RECORD);
             assertArrayEquals(payload, halfCloseEcho(s, payload, writes, reads));
           }
         });
@@ -139,7 +149,7 @@ class StreamProperties {
         () -> {
           try (SSLSocket s = connect(client, server)) {
             assertEquals("Noise", s.getSession().getProtocol());
-            collectWriteKinds(plan(length, writes, false), length);
+            collectWriteKinds(plan(length, writes, false), length, RAW_RECORD);
             assertArrayEquals(payload, halfCloseEcho(s, payload, writes, reads));
           }
         });
@@ -224,7 +234,25 @@ class StreamProperties {
         Tuple.of(
             1,
             Arbitraries.of(
-                0, 1, 2, 65515, 65516, 65517, 65519, 65520, 131032, 131033, 196548, MAX_PAYLOAD)),
+                0,
+                1,
+                2,
+                16381,
+                16383,
+                16384,
+                16385,
+                32768,
+                32769,
+                49152,
+                65515,
+                65516,
+                65517,
+                65519,
+                65520,
+                131032,
+                131033,
+                196548,
+                MAX_PAYLOAD)),
         Tuple.of(1, Arbitraries.integers().between(0, 5000)),
         Tuple.of(3, Arbitraries.integers().between(0, MAX_PAYLOAD).withDistribution(UNIFORM)));
   }
@@ -235,6 +263,7 @@ class StreamProperties {
     Arbitrary<Integer> size =
         Arbitraries.frequencyOf(
             Tuple.of(3, Arbitraries.of(0, 1, 1, 1, 2, 3)),
+            Tuple.of(1, Arbitraries.of(16383, 16384, 16385, 32768, 32769)),
             Tuple.of(2, Arbitraries.of(65515, 65516, 65517, 65519, 65520, 70000, 131072, 200_000)),
             Tuple.of(3, Arbitraries.integers().between(1, 150_000).withDistribution(UNIFORM)));
     return size.list().ofMaxSize(60);
@@ -256,6 +285,7 @@ class StreamProperties {
     Arbitrary<Integer> size =
         Arbitraries.frequencyOf(
             Tuple.of(2, Arbitraries.of(0, 1, 2, 3)),
+            Tuple.of(1, Arbitraries.of(16383, 16384, 16385, 32768)),
             Tuple.of(2, Arbitraries.of(65515, 65516, 65519, 65536, 70000, 300_000)),
             Tuple.of(3, Arbitraries.integers().between(1, 100_000).withDistribution(UNIFORM)));
     return size.list().ofMinSize(1).ofMaxSize(8);
@@ -384,11 +414,11 @@ class StreamProperties {
   }
 
   /** Records which kinds of writes a try made, and checks that the whole run made each kind. */
-  private static void collectWriteKinds(List<Integer> plan, int length) {
+  private static void collectWriteKinds(List<Integer> plan, int length, int record) {
     Statistics.label("a 1-byte write").collect(plan.contains(1));
     Statistics.label("a write of more than one record")
-        .collect(plan.stream().anyMatch(n -> n > 65516));
-    Statistics.label("more than 2 records of data").collect(length > 2 * 65519);
+        .collect(plan.stream().anyMatch(n -> n > record));
+    Statistics.label("more than 2 records of data").collect(length > 2 * record);
     Statistics.label("a 1-byte write").coverage(c -> c.check(true).count(n -> n > 0));
     Statistics.label("a write of more than one record")
         .coverage(c -> c.check(true).count(n -> n > 0));

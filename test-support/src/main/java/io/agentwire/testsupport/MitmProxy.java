@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -25,14 +26,47 @@ public final class MitmProxy implements AutoCloseable {
     void pump(InputStream in, OutputStream out) throws IOException;
   }
 
-  /** Edits a stream of 2-byte-length-prefixed frames. */
+  /** Edits a stream of frames cut as a {@link FrameFormat} says. */
   public interface FrameEditor {
     /**
      * @param index the frame's position in this direction, from 0
-     * @param frame the whole frame, length prefix included
+     * @param frame the whole frame, header included
      * @return the byte strings to send in its place, or {@code null} to end the stream here
      */
     List<byte[]> edit(int index, byte[] frame);
+  }
+
+  /**
+   * How a stream is cut into frames. The caller supplies it, so this module knows no wire format: a
+   * fixed-size header, then as many body bytes as the header announces.
+   */
+  public interface FrameFormat {
+    /** The bytes in front of every frame body. */
+    int headerBytes();
+
+    /** The body length the header in {@code header[0, headerBytes())} announces. */
+    int bodyLength(byte[] header);
+
+    /**
+     * Frames whose {@code headerBytes}-byte header ends in the body's big-endian u16 length: 2 for
+     * a bare length prefix, 5 for a TLS-shaped record header.
+     */
+    static FrameFormat endingInU16Length(int headerBytes) {
+      if (headerBytes < 2) {
+        throw new IllegalArgumentException("a header of " + headerBytes + " bytes");
+      }
+      return new FrameFormat() {
+        @Override
+        public int headerBytes() {
+          return headerBytes;
+        }
+
+        @Override
+        public int bodyLength(byte[] h) {
+          return ((h[headerBytes - 2] & 0xff) << 8) | (h[headerBytes - 1] & 0xff);
+        }
+      };
+    }
   }
 
   public static Direction pass() {
@@ -71,26 +105,28 @@ public final class MitmProxy implements AutoCloseable {
     };
   }
 
-  /** Edits the stream frame by frame (see {@link FrameEditor}). */
-  public static Direction frames(FrameEditor editor) {
+  /**
+   * Edits the stream frame by frame (see {@link FrameEditor}), cutting it into frames as {@code
+   * format} says.
+   */
+  public static Direction frames(FrameFormat format, FrameEditor editor) {
     return (in, out) -> {
+      int headerBytes = format.headerBytes();
       for (int index = 0; ; index++) {
         byte[] frame;
         try {
-          int hi = in.read();
-          if (hi == -1) {
+          byte[] header = new byte[headerBytes];
+          int first = in.read();
+          if (first == -1) {
             return;
           }
-          int lo = in.read();
-          if (lo == -1) {
+          header[0] = (byte) first;
+          if (in.readNBytes(header, 1, headerBytes - 1) < headerBytes - 1) {
             throw new EOFException();
           }
-          int length = (hi << 8) | lo;
-          frame = new byte[2 + length];
-          frame[0] = (byte) hi;
-          frame[1] = (byte) lo;
-          int got = in.readNBytes(frame, 2, length);
-          if (got < length) {
+          int length = format.bodyLength(header);
+          frame = Arrays.copyOf(header, headerBytes + length);
+          if (in.readNBytes(frame, headerBytes, length) < length) {
             throw new EOFException();
           }
         } catch (EOFException e) {

@@ -3,6 +3,8 @@ package io.agentwire.socketfactory.internal.protocol;
 import static io.agentwire.socketfactory.internal.protocol.WireFormat.HEADER_BYTES;
 import static io.agentwire.socketfactory.internal.protocol.WireFormat.LEGACY_VERSION_MAJOR;
 import static io.agentwire.socketfactory.internal.protocol.WireFormat.LEGACY_VERSION_MINOR;
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.MAGIC_0;
+import static io.agentwire.socketfactory.internal.protocol.WireFormat.MAGIC_1;
 import static io.agentwire.socketfactory.internal.protocol.WireFormat.MAX_BODY;
 import static io.agentwire.socketfactory.internal.protocol.WireFormat.MAX_DATA;
 import static io.agentwire.socketfactory.internal.protocol.WireFormat.RAW_LENGTH_BYTES;
@@ -110,7 +112,8 @@ public enum Framing {
         throw new AgentHandshakeException(
             FailureReason.NOT_AGENTWIRE, "the peer speaks TLS, not AgentWire");
       }
-      if (major == 'A' && minor == 'W' && b3 == 1) {
+      // Version 1: u16 length || 'A' 'W' 0x01, so the magic is in the third and fourth bytes.
+      if (minor == MAGIC_0 && b3 == MAGIC_1 && b4 == 1) {
         throw new AgentHandshakeException(
             FailureReason.UNSUPPORTED_VERSION,
             "the client speaks AgentWire version 1; this server speaks version 2");

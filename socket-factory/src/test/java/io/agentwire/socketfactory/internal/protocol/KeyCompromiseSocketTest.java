@@ -361,14 +361,20 @@ class KeyCompromiseSocketTest {
       throw new AssertionError("the two sessions keep sending control records");
     }
 
-    /** Records each frame of a delivery. */
+    /**
+     * Records the body of each frame of a delivery, cut as a wire observer cuts them: by the
+     * header's length alone (handshake frames are recorded too, and dropped after the handshake).
+     */
     private void record(boolean fromClient, byte[] bytes) {
+      int header = Framing.AGENTWIRE.headerBytes();
       for (int pos = 0; pos < bytes.length; ) {
-        int length = ((bytes[pos] & 0xff) << 8) | (bytes[pos + 1] & 0xff);
+        int length = ((bytes[pos + header - 2] & 0xff) << 8) | (bytes[pos + header - 1] & 0xff);
         frames.add(
             new Frame(
-                fromClient, Arrays.copyOfRange(bytes, pos + 2, pos + 2 + length), frames.size()));
-        pos += 2 + length;
+                fromClient,
+                Arrays.copyOfRange(bytes, pos + header, pos + header + length),
+                frames.size()));
+        pos += header + length;
       }
     }
 
@@ -500,7 +506,9 @@ class KeyCompromiseSocketTest {
             dataRead++;
             if (firstData == null) {
               int length = ((plain[1] & 0xff) << 8) | (plain[2] & 0xff);
-              firstData = Arrays.copyOfRange(plain, 3, 3 + length);
+              firstData =
+                  Arrays.copyOfRange(
+                      plain, WireFormat.RECORD_HEADER, WireFormat.RECORD_HEADER + length);
             }
           }
           default -> {}
