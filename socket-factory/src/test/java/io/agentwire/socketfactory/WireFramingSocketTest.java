@@ -114,8 +114,8 @@ class WireFramingSocketTest {
         assertTrue(ms < QUICK_MS, "the TLS client failed only after " + ms + " ms: " + e);
       }
       // SunJSSE puts record version 3.3 on its ClientHello, so the header passes and the body,
-      // a ClientHello rather than an 'AW' hello, is what the server refuses (PROTOCOL.md 6).
-      assertServerReason(onlyFailure(es, failed), FailureReason.NOT_AGENTWIRE, "not an AgentWire");
+      // a ClientHello (handshake type 1) rather than an 'AW' hello, names TLS (PROTOCOL.md 6).
+      assertServerReason(onlyFailure(es, failed), FailureReason.NOT_AGENTWIRE, "speaks TLS");
     }
   }
 

@@ -201,6 +201,11 @@ public final class Negotiation {
 
   private void onHello(byte[] buf, int off, int len, FrameSink out)
       throws GeneralSecurityException, SSLException {
+    if (len > 0 && buf[off] == 1) {
+      // A TLS 1.3 ClientHello (handshake type 1) in a record whose version is 3.3, as ours.
+      throw new AgentHandshakeException(
+          FailureReason.NOT_AGENTWIRE, "the peer speaks TLS, not AgentWire (a TLS ClientHello)");
+    }
     if (len < HELLO_FIXED || buf[off] != MAGIC_0 || buf[off + 1] != MAGIC_1) {
       throw new AgentHandshakeException(
           FailureReason.NOT_AGENTWIRE, "the peer is not an AgentWire client (no 'AW' hello)");
