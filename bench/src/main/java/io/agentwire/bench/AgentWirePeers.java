@@ -3,6 +3,7 @@ package io.agentwire.bench;
 import io.agentwire.socketfactory.AgentServerSocketFactory;
 import io.agentwire.socketfactory.AgentSocketConfig;
 import io.agentwire.socketfactory.AgentSocketFactory;
+import io.agentwire.socketfactory.AgentWireJsseProvider;
 import io.agentwire.socketfactory.RekeyPolicy;
 import io.agentwire.socketfactory.identity.AgentIdentity;
 import io.agentwire.socketfactory.identity.PeerTrustStore;
@@ -10,6 +11,8 @@ import io.agentwire.socketfactory.identity.PeerVerificationException;
 import io.agentwire.socketfactory.identity.PeerVerifier;
 import java.security.PublicKey;
 import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -20,10 +23,13 @@ import javax.net.ssl.SSLSocketFactory;
  * connection ran a full handshake: Noise has no resumption, and each handshake proves both static
  * keys anew.
  */
-final class AgentWirePeers implements SocketStack {
+final class AgentWirePeers implements SocketStack, EngineStack {
 
   private final AgentSocketFactory client;
   private final AgentServerSocketFactory server;
+  private final SSLContext clientContext;
+  private final SSLContext serverContext;
+  private final String suite;
   private final LongAdder clientVerified = new LongAdder();
   private final LongAdder serverVerified = new LongAdder();
 
@@ -32,6 +38,7 @@ final class AgentWirePeers implements SocketStack {
     AgentIdentity clientIdentity = AgentIdentity.generate();
     PeerTrustStore pins = PeerTrustStore.inMemory(false);
     pins.pin("127.0.0.1", serverIdentity.publicKey());
+    pins.pin("localhost", serverIdentity.publicKey()); // the name HttpBench connects to
     PeerVerifier onlyClient = PeerVerifier.onlyKey(clientIdentity.publicKey());
     PeerVerifier countingPins =
         new PeerVerifier() {
@@ -47,27 +54,30 @@ final class AgentWirePeers implements SocketStack {
             return pins.knownKey(peer);
           }
         };
-    client =
-        new AgentSocketFactory(
-            AgentSocketConfig.builder()
-                .identity(clientIdentity)
-                .peerVerifier(countingPins)
-                .cipherSuites(suite)
-                .rekeyPolicy(policy)
-                .build());
-    server =
-        new AgentServerSocketFactory(
-            AgentSocketConfig.builder()
-                .identity(serverIdentity)
-                .peerVerifier(
-                    (peer, key) -> {
-                      String name = onlyClient.verify(peer, key);
-                      serverVerified.increment();
-                      return name;
-                    })
-                .cipherSuites(suite)
-                .rekeyPolicy(policy)
-                .build());
+    this.suite = suite;
+    AgentSocketConfig clientConfig =
+        AgentSocketConfig.builder()
+            .identity(clientIdentity)
+            .peerVerifier(countingPins)
+            .cipherSuites(suite)
+            .rekeyPolicy(policy)
+            .build();
+    AgentSocketConfig serverConfig =
+        AgentSocketConfig.builder()
+            .identity(serverIdentity)
+            .peerVerifier(
+                (peer, key) -> {
+                  String name = onlyClient.verify(peer, key);
+                  serverVerified.increment();
+                  return name;
+                })
+            .cipherSuites(suite)
+            .rekeyPolicy(policy)
+            .build();
+    client = new AgentSocketFactory(clientConfig);
+    server = new AgentServerSocketFactory(serverConfig);
+    clientContext = AgentWireJsseProvider.newContext(clientConfig);
+    serverContext = AgentWireJsseProvider.newContext(serverConfig);
   }
 
   /**
@@ -103,6 +113,36 @@ final class AgentWirePeers implements SocketStack {
   @Override
   public SSLSocketFactory socketFactory() {
     return client;
+  }
+
+  @Override
+  public SSLContext serverContext() {
+    return serverContext;
+  }
+
+  @Override
+  public SSLContext clientContext() {
+    return clientContext;
+  }
+
+  /** Client keys required; the suite comes from the configuration. */
+  @Override
+  public SSLParameters serverParameters() {
+    SSLParameters p = new SSLParameters();
+    p.setNeedClientAuth(true);
+    return p;
+  }
+
+  /**
+   * Only the configured suite (the client's default list puts IK first, and the server's key is
+   * pinned), no endpoint identification: the key pinned for 127.0.0.1 and localhost is the only one
+   * the client accepts either way.
+   */
+  @Override
+  public SSLParameters clientParameters() {
+    SSLParameters p = new SSLParameters(new String[] {suite});
+    p.setEndpointIdentificationAlgorithm(null);
+    return p;
   }
 
   @Override

@@ -43,8 +43,14 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *   <li>{@code --native}: the backends side by side.
  *   <li>{@code --sockets}: secure sockets on loopback, time per new connection and bulk MB/s at 16
  *       KiB writes, one column per {@link SocketStack}.
+ *   <li>{@code --engines}: the {@code SSLEngine} comparison, AgentWire's engine against SunJSSE TLS
+ *       1.3's in the same run: an engine pair in memory ({@code engine.EngineBench}), Netty's
+ *       SslHandler on loopback ({@code NettyConnectionBench}, {@code NettyEchoBench}) and the JDK's
+ *       HttpClient against its HttpsServer ({@code HttpBench}), with ratios and the targets of the
+ *       issue; also written as {@code engines.md} to {@code --out DIR}. {@code --forks N} sets the
+ *       forks per benchmark and stack (default 3, 1 with {@code --quick}).
  *   <li>{@code --all}: {@code --noise}, {@code --native} and {@code --sockets} (not {@code
- *       --compare}, which repeats parts of them).
+ *       --compare}, which repeats parts of them, nor {@code --engines}).
  *   <li>{@code --quick}: shorter runs with wider errors; {@code --compare --quick} takes under a
  *       minute on two cores.
  * </ul>
@@ -72,17 +78,25 @@ public final class Report {
     boolean sockets = all || a.contains("--sockets");
     boolean noise = all || a.contains("--noise");
     boolean ratchet = all || a.contains("--ratchet");
-    boolean compare = a.contains("--compare") || (!noise && !nativeAccel && !sockets && !ratchet);
+    boolean engines = a.contains("--engines");
+    boolean compare =
+        a.contains("--compare") || (!noise && !nativeAccel && !sockets && !ratchet && !engines);
     Path out = Path.of(DEFAULT_OUT);
+    int forks = quick ? 1 : 3;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--out") && i + 1 < args.length) {
         out = Path.of(args[++i]);
       } else if (args[i].startsWith("--out=")) {
         out = Path.of(args[i].substring("--out=".length()));
+      } else if (args[i].equals("--forks") && i + 1 < args.length) {
+        forks = Integer.parseInt(args[++i]);
       }
     }
     if (compare) {
       compare(quick, out);
+    }
+    if (engines) {
+      io.agentwire.bench.engine.EngineReport.run(quick, forks, out);
     }
     if (!noise && !nativeAccel && !sockets && !ratchet) {
       return;
@@ -154,7 +168,7 @@ public final class Report {
    * One fork per benchmark and parameter set, with this JVM's {@code agentwire.native} (and {@code
    * agentwire.sodium.path}, if set) passed on.
    */
-  private static ChainedOptionsBuilder options() {
+  public static ChainedOptionsBuilder options() {
     List<String> jvmArgs = new ArrayList<>();
     jvmArgs.add("--enable-native-access=ALL-UNNAMED");
     jvmArgs.add("-Dagentwire.native=" + System.getProperty("agentwire.native", "auto"));
@@ -166,7 +180,7 @@ public final class Report {
   }
 
   /** A regex for exactly one benchmark method, as JMH's include matches it. */
-  private static String method(Class<?> benchmark, String... methods) {
+  public static String method(Class<?> benchmark, String... methods) {
     return "^" + Pattern.quote(benchmark.getName() + ".") + "(" + String.join("|", methods) + ")$";
   }
 
@@ -285,9 +299,9 @@ public final class Report {
   }
 
   /** Warm-up and measurement iterations and their lengths in milliseconds. */
-  record Timing(int warmups, int warmupMillis, int iterations, int iterationMillis) {
+  public record Timing(int warmups, int warmupMillis, int iterations, int iterationMillis) {
 
-    ChainedOptionsBuilder apply(ChainedOptionsBuilder o) {
+    public ChainedOptionsBuilder apply(ChainedOptionsBuilder o) {
       return o.warmupIterations(warmups)
           .warmupTime(TimeValue.milliseconds(warmupMillis))
           .measurementIterations(iterations)
@@ -308,7 +322,7 @@ public final class Report {
     }
   }
 
-  private static Collection<RunResult> run(ChainedOptionsBuilder o) throws RunnerException {
+  public static Collection<RunResult> run(ChainedOptionsBuilder o) throws RunnerException {
     // A failed benchmark (a missing library, a check in its teardown) leaves its cell empty and is
     // named under the table; the rest of the comparison still runs.
     return new Runner(o.build()).run();
@@ -436,7 +450,7 @@ public final class Report {
   }
 
   /** The CPU's model name from /proc/cpuinfo, or the architecture where there is none. */
-  static String cpuModel() {
+  public static String cpuModel() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
         int colon = line.indexOf(':');
@@ -457,12 +471,12 @@ public final class Report {
     return System.getProperty("os.arch");
   }
 
-  private static String benchmark(RunResult r) {
+  public static String benchmark(RunResult r) {
     String b = r.getParams().getBenchmark();
     return b.substring(b.lastIndexOf('.') + 1);
   }
 
-  private static String className(RunResult r) {
+  public static String className(RunResult r) {
     String b = r.getParams().getBenchmark();
     String[] parts = b.split("\\.");
     return parts[parts.length - 2];

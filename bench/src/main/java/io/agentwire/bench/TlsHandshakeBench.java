@@ -66,7 +66,7 @@ public class TlsHandshakeBench {
    * Runs a handshake between two engines to its end, each writing into its own buffer and reading
    * the other's (both kept ready for writing between steps). Throws if neither engine can move.
    */
-  static void handshake(
+  public static void handshake(
       SSLEngine client,
       SSLEngine server,
       ByteBuffer clientToServer,

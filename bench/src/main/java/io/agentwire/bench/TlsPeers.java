@@ -29,7 +29,7 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
  * each handshake do not pile up. {@link #verifyFullHandshakes} proves it afterwards by counting the
  * certificate chains each side's trust manager accepted, which a resumed handshake never sends.
  */
-public final class TlsPeers implements SocketStack {
+public final class TlsPeers implements SocketStack, EngineStack {
 
   /** Longer than any ticket may live (seven days), which turns tickets off in SunJSSE. */
   private static final int NO_TICKETS_SESSION_TIMEOUT_SECONDS = 7 * 24 * 3600 + 1;
@@ -97,15 +97,35 @@ public final class TlsPeers implements SocketStack {
     return socketFactory;
   }
 
+  @Override
+  public SSLContext serverContext() {
+    return serverContext;
+  }
+
+  @Override
+  public SSLContext clientContext() {
+    return clientContext;
+  }
+
+  /** TLS 1.3 only, the suite if one was chosen, client certificates required. */
+  @Override
+  public SSLParameters serverParameters() {
+    return serverParameters;
+  }
+
+  /** TLS 1.3 only, the suite if one was chosen; no endpoint identification. */
+  @Override
+  public SSLParameters clientParameters() {
+    return clientParameters;
+  }
+
   /**
    * A new server-side engine configured as the server sockets are, for in-memory handshakes. Its
    * handshakes count in {@link #verifyFullHandshakes} like the sockets' do.
    */
+  @Override
   public SSLEngine serverEngine() {
-    SSLEngine engine = serverContext.createSSLEngine();
-    engine.setUseClientMode(false);
-    engine.setSSLParameters(serverParameters);
-    return engine;
+    return EngineStack.super.serverEngine();
   }
 
   /**
@@ -114,10 +134,7 @@ public final class TlsPeers implements SocketStack {
    * one.
    */
   public SSLEngine clientEngine(int port) {
-    SSLEngine engine = clientContext.createSSLEngine("127.0.0.1", port);
-    engine.setUseClientMode(true);
-    engine.setSSLParameters(clientParameters);
-    return engine;
+    return clientEngine("127.0.0.1", port);
   }
 
   /** The certificate the server presents, and the only one the client trusts. */

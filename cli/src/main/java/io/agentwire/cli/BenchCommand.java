@@ -24,6 +24,12 @@ final class BenchCommand implements Callable<Integer> {
   boolean quick;
 
   @Option(
+      names = "--engines",
+      description =
+          "The SSLEngine comparison instead: engine pair in memory, Netty, HttpClient/HttpsServer.")
+  boolean engines;
+
+  @Option(
       names = "--jar",
       paramLabel = "FILE",
       description =
@@ -44,7 +50,7 @@ final class BenchCommand implements Callable<Integer> {
     cmd.add("-cp");
     cmd.add(benchJar.toString());
     cmd.add("io.agentwire.bench.Report");
-    cmd.add("--compare");
+    cmd.add(engines ? "--engines" : "--compare");
     if (quick) {
       cmd.add("--quick");
     }
