@@ -132,7 +132,10 @@ class ArchitectureTest {
             S,
             S + ".identity");
     ALLOWED.put("io.agentwire.cli", publicApi);
-    ALLOWED.put("io.agentwire.bench", concat(publicApi, "io.agentwire.bench.comparison"));
+    ALLOWED.put(
+        "io.agentwire.bench",
+        concat(publicApi, "io.agentwire.bench.comparison", "io.agentwire.bench.engine"));
+    ALLOWED.put("io.agentwire.bench.engine", concat(publicApi, "io.agentwire.bench"));
     ALLOWED.put("io.agentwire.bench.comparison", List.of());
   }
 
