@@ -474,6 +474,9 @@ public final class AgentSslEngine extends SSLEngine {
         return result(Status.OK, frame, 0, takeFinished(c));
       case DATA:
         produced = deliver(c, dsts, offset, length);
+        // The destinations' remaining() promised room for the whole record, but aliased buffers
+        // (one buffer twice) take less: what is left must not stay in this thread's scratch.
+        c.keepUndelivered();
         break;
       case CLOSED:
         inboundDone = true;
