@@ -5,14 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.Status;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.Test;
 
 /**
  * The engines' per-thread scratch arrays never carry one connection's bytes to another: not when a
  * caller's destinations take less than their summed {@code remaining()} promised (the same buffer
- * twice), so part of a record is left undelivered.
+ * twice), so part of a record is left undelivered, and not when code an engine calls back (an ALPN
+ * selector) drives another engine on the same thread while the first is still reading its frame.
  */
 class EngineScratchTest {
 
@@ -59,5 +63,36 @@ class EngineScratchTest {
     byte[] more = filled(3000, 'C');
     assertArrayEquals(more, a.transfer(a.client, more));
     assertArrayEquals(more, b.transfer(b.client, more));
+  }
+
+  @Test
+  void anAlpnSelectorDrivingAnotherEngineLeavesTheFrameBeingReadIntact() throws Exception {
+    EnginePair other = EnginePair.standard();
+    other.client.direct = true;
+    other.server.direct = true;
+    other.handshake();
+    byte[] data = filled(16000, 'D');
+    SSLEngine server = EnginePair.serverEngine(EnginePair.serverConfig().build());
+    server.setHandshakeApplicationProtocolSelector(
+        (engine, offered) -> {
+          try {
+            assertArrayEquals(data, other.transfer(other.client, data));
+            assertArrayEquals(data, other.transfer(other.server, data));
+          } catch (SSLException e) {
+            throw new IllegalStateException(e);
+          }
+          return offered.isEmpty() ? "" : offered.get(0);
+        });
+    SSLEngine client = EnginePair.clientEngine(EnginePair.clientConfig().build());
+    SSLParameters p = client.getSSLParameters();
+    p.setApplicationProtocols(new String[] {"h2"});
+    client.setSSLParameters(p);
+    EnginePair pair = new EnginePair(client, server);
+    pair.client.direct = true;
+    pair.server.direct = true;
+    pair.handshake();
+    assertEquals("h2", client.getApplicationProtocol());
+    assertEquals("h2", server.getApplicationProtocol());
+    assertArrayEquals(data, pair.transfer(pair.client, data));
   }
 }
