@@ -110,7 +110,8 @@ public enum Framing {
         throw new AgentHandshakeException(
             FailureReason.NOT_AGENTWIRE, "the peer speaks TLS, not AgentWire");
       }
-      if (major == 'A' && minor == 'W' && b3 == 1) {
+      // Version 1 framed its hello as u16 length || 'A' 'W' 0x01: the magic is at bytes 2 to 4.
+      if (minor == 'A' && b3 == 'W' && b4 == 1) {
         throw new AgentHandshakeException(
             FailureReason.UNSUPPORTED_VERSION,
             "the client speaks AgentWire version 1; this server speaks version 2");
