@@ -1141,4 +1141,24 @@ class EngineContractTest {
         p.server.log.stream().anyMatch(l -> l.startsWith("wrap CLOSED") && !l.endsWith(" 0/0")),
         "the server's refusal went out with CLOSED: " + p.server.log);
   }
+
+  /**
+   * As in SunJSSE, a client that offers no application protocol never reaches the selector: the
+   * connection runs without ALPN, whatever the selector would have said (Netty's selectors answer
+   * an empty offer with a protocol of their own, or throw).
+   */
+  @Test
+  void aClientThatOffersNothingNeverReachesTheSelector() throws Exception {
+    EnginePair p = alpnPair(new String[0], new String[] {"h2", "http/1.1"});
+    AtomicReference<List<String>> seen = new AtomicReference<>();
+    p.server.engine.setHandshakeApplicationProtocolSelector(
+        (engine, offered) -> {
+          seen.set(offered);
+          return "http/1.1";
+        });
+    p.handshake();
+    assertNull(seen.get(), "the selector saw " + seen.get());
+    assertEquals("", p.client.engine.getApplicationProtocol());
+    assertEquals("", p.server.engine.getApplicationProtocol());
+  }
 }

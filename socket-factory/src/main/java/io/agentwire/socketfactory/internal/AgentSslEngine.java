@@ -40,11 +40,13 @@ public final class AgentSslEngine extends SSLEngine {
 
   private static final ByteBuffer[] NO_BUFFERS = new ByteBuffer[0];
 
+  private static final byte[] NO_BYTES = new byte[0];
+
   /** Plaintext scratch: one record's plaintext, wiped as it is delivered. */
-  private static final ThreadLocal<byte[]> PLAIN = ThreadLocal.withInitial(() -> new byte[0]);
+  private static final ThreadLocal<byte[]> PLAIN = ThreadLocal.withInitial(() -> NO_BYTES);
 
   /** Network scratch for direct or read-only buffers (a frame in, or a wrap's output). */
-  private static final ThreadLocal<byte[]> WIRE = ThreadLocal.withInitial(() -> new byte[0]);
+  private static final ThreadLocal<byte[]> WIRE = ThreadLocal.withInitial(() -> NO_BYTES);
 
   private final AgentSocketConfig config;
   private final SocketParameters parameters;
@@ -309,9 +311,13 @@ public final class AgentSslEngine extends SSLEngine {
         written = c.wrapInto(gather, n, dst.array(), pos);
         dst.position(dst.position() + written);
       } else {
-        byte[] scratch = scratch(WIRE, c.wrapSpace(n));
-        written = c.wrapInto(gather, n, scratch, 0);
-        dst.put(scratch, 0, written);
+        byte[] scratch = borrow(WIRE, c.wrapSpace(n));
+        try {
+          written = c.wrapInto(gather, n, scratch, 0);
+          dst.put(scratch, 0, written);
+        } finally {
+          giveBack(WIRE, scratch);
+        }
       }
     } catch (SSLException | RuntimeException e) {
       throw fail(e);
@@ -449,40 +455,52 @@ public final class AgentSslEngine extends SSLEngine {
     if (remaining(dsts, offset, length) < deliverable) {
       return result(Status.BUFFER_OVERFLOW, 0, 0);
     }
-    byte[] in;
-    int at;
-    if (src.hasArray()) {
-      in = src.array();
-      at = src.arrayOffset() + src.position();
-    } else {
-      in = scratch(WIRE, frame);
-      src.get(src.position(), in, 0, frame);
-      at = 0;
-    }
-    ConnectionCore.Event event;
+    byte[] wire = null;
+    byte[] plain = borrow(PLAIN, frame);
     try {
-      event = c.unwrapFrame(in, at, scratch(PLAIN, frame));
-    } catch (SSLException | RuntimeException e) {
+      byte[] in;
+      int at;
+      if (src.hasArray()) {
+        in = src.array();
+        at = src.arrayOffset() + src.position();
+      } else {
+        in = wire = borrow(WIRE, frame);
+        src.get(src.position(), in, 0, frame);
+        at = 0;
+      }
+      ConnectionCore.Event event;
+      try {
+        event = c.unwrapFrame(in, at, plain);
+      } catch (SSLException | RuntimeException e) {
+        src.position(src.position() + frame);
+        throw fail(e);
+      }
       src.position(src.position() + frame);
-      throw fail(e);
+      int produced = 0;
+      switch (event) {
+        case HANDSHAKE:
+          enterTransportIfDone();
+          return result(Status.OK, frame, 0, takeFinished(c));
+        case DATA:
+          produced = deliver(c, dsts, offset, length);
+          // The destinations' remaining() promised room for the whole record, but aliased buffers
+          // (one buffer twice) take less: what is left must not stay in this thread's scratch.
+          c.keepUndelivered();
+          break;
+        case CLOSED:
+          inboundDone = true;
+          releaseIfDone();
+          return result(Status.CLOSED, frame, 0);
+        default:
+          break;
+      }
+      return result(Status.OK, frame, produced);
+    } finally {
+      giveBack(PLAIN, plain);
+      if (wire != null) {
+        giveBack(WIRE, wire);
+      }
     }
-    src.position(src.position() + frame);
-    int produced = 0;
-    switch (event) {
-      case HANDSHAKE:
-        enterTransportIfDone();
-        return result(Status.OK, frame, 0, takeFinished(c));
-      case DATA:
-        produced = deliver(c, dsts, offset, length);
-        break;
-      case CLOSED:
-        inboundDone = true;
-        releaseIfDone();
-        return result(Status.CLOSED, frame, 0);
-      default:
-        break;
-    }
-    return result(Status.OK, frame, produced);
   }
 
   private static int deliver(ConnectionCore c, ByteBuffer[] dsts, int offset, int length) {
@@ -773,13 +791,20 @@ public final class AgentSslEngine extends SSLEngine {
     return n;
   }
 
-  private static byte[] scratch(ThreadLocal<byte[]> holder, int size) {
+  /**
+   * Takes this thread's scratch array for the length of one call, leaving none behind: a nested
+   * call on this thread (code an engine calls back, an ALPN selector or a PeerVerifier, driving
+   * another engine) makes its own instead of overwriting a frame or plaintext this call is still
+   * using. {@link #giveBack} returns it.
+   */
+  private static byte[] borrow(ThreadLocal<byte[]> holder, int size) {
     byte[] b = holder.get();
-    if (b.length < size) {
-      b = new byte[Math.max(size, 16 * 1024 + 512)];
-      holder.set(b);
-    }
-    return b;
+    holder.set(NO_BYTES);
+    return b.length < size ? new byte[Math.max(size, 16 * 1024 + 512)] : b;
+  }
+
+  private static void giveBack(ThreadLocal<byte[]> holder, byte[] b) {
+    holder.set(b);
   }
 
   private SSLEngineResult result(Status status, int consumed, int produced) {

@@ -277,6 +277,16 @@ public final class ConnectionCore {
     return records.readPlain(dst);
   }
 
+  /**
+   * After delivering from a plaintext scratch passed to {@link #unwrapFrame}: keeps what the
+   * destinations had no room for in this connection's own buffer, and wipes it from the scratch.
+   */
+  public void keepUndelivered() {
+    if (records != null) {
+      records.keepUndelivered();
+    }
+  }
+
   /** ALPN (section 2.6): {@code null} until known, {@code ""} when none was negotiated. */
   public String applicationProtocol() {
     return negotiation.applicationProtocol();

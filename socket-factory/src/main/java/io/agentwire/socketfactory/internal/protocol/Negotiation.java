@@ -475,11 +475,14 @@ public final class Negotiation {
    * refuse the connection.
    */
   private String chooseApplicationProtocol(List<String> offered) {
+    if (offered.isEmpty()) {
+      return ""; // SunJSSE calls no selector when the client offers nothing
+    }
     if (applicationProtocolSelector != null) {
       String chosen = applicationProtocolSelector.apply(offered);
       return chosen == null || chosen.isEmpty() || offered.contains(chosen) ? chosen : null;
     }
-    if (offered.isEmpty() || applicationProtocols.isEmpty()) {
+    if (applicationProtocols.isEmpty()) {
       return "";
     }
     for (String p : applicationProtocols) {

@@ -630,6 +630,26 @@ public final class RecordLayer {
     return n;
   }
 
+  /**
+   * Moves plaintext still undelivered from a caller's scratch array ({@link #openInto}) into this
+   * layer's own buffer and wipes it from the scratch, so the next use of that scratch, by any
+   * connection, neither overwrites it nor delivers it here.
+   */
+  void keepUndelivered() {
+    if (delivered == plain || plainPos == plainLimit) {
+      return;
+    }
+    int n = plainLimit - plainPos;
+    if (plain == null || plain.length < n) {
+      plain = new byte[n];
+    }
+    System.arraycopy(delivered, plainPos, plain, 0, n);
+    Arrays.fill(delivered, 0, plainLimit, (byte) 0);
+    delivered = plain;
+    plainPos = 0;
+    plainLimit = n;
+  }
+
   /** Raw mode: data the peer put in handshake payloads, delivered before transport data. */
   void preload(byte[] data) {
     if (data.length == 0) {
