@@ -347,6 +347,11 @@ public final class AgentSocketConfig {
                 + rekeyPolicy
                 + " would not apply; use AgentWire mode or RekeyPolicy.NEVER");
       }
+      if (rawProtocol != null && sessionProtocolLabel != null) {
+        throw new IllegalArgumentException(
+            "raw mode cannot detect truncation, so it cannot claim \"TLSv1.3\": leave"
+                + " sessionProtocolLabel unset in raw mode");
+      }
       AgentSocketConfig config = new AgentSocketConfig(this);
       for (String suite : config.cipherSuites) {
         if (checkSuite(suite, rawProtocol != null).needsPsk() && psk == null) {

@@ -35,7 +35,9 @@ public interface PeerVerifier {
 
   /**
    * Accepts every key. Only for tests, demos and protocols that authenticate the peer some other
-   * way: it gives up the mutual authentication that is the reason to use AgentWire.
+   * way: it gives up the mutual authentication that is the reason to use AgentWire. It names the
+   * peer by the host it was reached by, so the session's attestation certificate carries that host
+   * for a key nobody checked, as a trust-all {@code TrustManager} would in TLS.
    */
   static PeerVerifier anyPeer() {
     return (peer, key) -> peer;
