@@ -1,0 +1,148 @@
+package io.agentwire.integrations;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsExchange;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The JDK alone: {@code com.sun.net.httpserver.HttpsServer} with an {@link HttpsConfigurator}
+ * requiring client auth, and {@code java.net.http.HttpClient} over HTTP/1.1 with {@code
+ * sslContext(...)}. The JDK client has no HostnameVerifier hook: it checks the server's name
+ * through {@code SSLParameters.setEndpointIdentificationAlgorithm("HTTPS")} on its engine.
+ */
+@Timeout(30)
+class JdkHttpTest {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  private final Closer closer = new Closer();
+
+  @AfterEach
+  void close() throws Exception {
+    closer.close();
+  }
+
+  @OverEachSecurity
+  void httpClientPostsToHttpsServerOverHttp11(TransportSecurity security) throws Exception {
+    Seen seen = new Seen();
+    HttpsServer server = startServer(security, seen);
+    HttpClient client = client(security, HttpClient.Version.HTTP_1_1);
+
+    for (byte[] body : new byte[][] {Payloads.bytes(1), Payloads.bytes(200_000)}) {
+      HttpResponse<byte[]> response =
+          client.send(
+              HttpRequest.newBuilder(uri(security, server, "/echo"))
+                  .timeout(TIMEOUT)
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+
+      assertEquals(200, response.statusCode());
+      assertEquals(HttpClient.Version.HTTP_1_1, response.version());
+      assertArrayEquals(body, response.body(), "the body came back");
+      assertEquals(
+          security.clientPrincipal().getName(),
+          response.headers().firstValue("x-peer").orElse(null),
+          "the server named the client it authenticated");
+      seen.assertClient(security);
+      Seen.Peer serverAsSeen =
+          Seen.Peer.of(response.sslSession().orElseThrow(() -> new AssertionError("no session")));
+      Seen.assertPeer(serverAsSeen, security.serverPrincipal(), security, "the client");
+    }
+  }
+
+  @OverEachSecurity
+  void getWithNoBody(TransportSecurity security) throws Exception {
+    Seen seen = new Seen();
+    HttpsServer server = startServer(security, seen);
+    HttpResponse<String> response =
+        client(security, HttpClient.Version.HTTP_1_1)
+            .send(
+                HttpRequest.newBuilder(uri(security, server, "/missing")).timeout(TIMEOUT).build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(404, response.statusCode(), "the handler's status reached the client");
+    seen.assertClient(security);
+  }
+
+  /** An HttpsServer on 127.0.0.1, any port, that echoes POST /echo and 404s the rest. */
+  private HttpsServer startServer(TransportSecurity security, Seen seen) throws Exception {
+    HttpsServer server =
+        HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    SSLContext ctx = security.serverContext();
+    server.setHttpsConfigurator(
+        new HttpsConfigurator(ctx) {
+          @Override
+          public void configure(HttpsParameters params) {
+            SSLParameters p = ctx.getDefaultSSLParameters();
+            p.setNeedClientAuth(true);
+            params.setSSLParameters(p);
+          }
+        });
+    server.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            HttpsExchange https = (HttpsExchange) exchange;
+            seen.record(https.getSSLSession());
+            byte[] body;
+            try (InputStream in = exchange.getRequestBody()) {
+              body = in.readAllBytes();
+            }
+            exchange
+                .getResponseHeaders()
+                .add("x-peer", https.getSSLSession().getPeerPrincipal().getName());
+            if (!exchange.getRequestURI().getPath().equals("/echo")) {
+              exchange.sendResponseHeaders(404, -1);
+              return;
+            }
+            exchange.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+              out.write(body);
+            }
+          }
+        });
+    ExecutorService executor = Executors.newFixedThreadPool(2);
+    server.setExecutor(executor);
+    server.start();
+    closer.add(
+        server,
+        () -> {
+          server.stop(0);
+          executor.shutdownNow();
+          executor.awaitTermination(5, TimeUnit.SECONDS);
+        });
+    return server;
+  }
+
+  static HttpClient client(TransportSecurity security, HttpClient.Version version) {
+    return HttpClient.newBuilder()
+        .sslContext(security.clientContext())
+        .version(version)
+        .connectTimeout(TIMEOUT)
+        .build();
+  }
+
+  private static URI uri(TransportSecurity security, HttpsServer server, String path) {
+    return URI.create("https://" + security.host() + ":" + server.getAddress().getPort() + path);
+  }
+}

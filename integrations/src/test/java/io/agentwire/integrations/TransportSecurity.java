@@ -1,0 +1,55 @@
+package io.agentwire.integrations;
+
+import java.security.Principal;
+import java.util.stream.Stream;
+import javax.net.ssl.HostnameVerifier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * What a stack needs to run over one kind of transport security: the two contexts, how the client
+ * checks the server's name, the name it dials, and whom each side should see as its peer.
+ *
+ * <p>Every stack test runs once per entry of {@link #all()}; a second implementation (AgentWire's)
+ * is one more entry there.
+ */
+public interface TransportSecurity {
+
+  /** The implementations every stack test runs over. */
+  static Stream<TransportSecurity> all() {
+    return Stream.of(TlsSecurity.shared());
+  }
+
+  /** The client's context: its own identity (clients authenticate too) and whom it trusts. */
+  SSLContext clientContext();
+
+  /** The server's context: its identity and whom it trusts; servers require client auth. */
+  SSLContext serverContext();
+
+  /**
+   * The verifier clients install where their library takes one, or null for the library's own
+   * default (which for TLS checks the certificate's subjectAltName against {@link #host()}).
+   */
+  HostnameVerifier hostnameVerifier();
+
+  /**
+   * The trust manager for libraries that insist on one beside the socket factory (OkHttp uses it to
+   * clean certificate chains and for pinning). For TLS it is the one inside {@link
+   * #clientContext()}.
+   */
+  X509TrustManager clientTrustManager();
+
+  /** The name clients connect to; servers listen on 127.0.0.1 and it must resolve there. */
+  default String host() {
+    return "localhost";
+  }
+
+  /** What {@code SSLSession.getProtocol()} reports once the handshake is done. */
+  String sessionProtocol();
+
+  /** The principal the server's session shows for the authenticated client. */
+  Principal clientPrincipal();
+
+  /** The principal the client's session shows for the authenticated server. */
+  Principal serverPrincipal();
+}

@@ -1,0 +1,19 @@
+/**
+ * Drop-in proofs: real Java HTTP and RPC stacks run end to end over a pluggable {@link
+ * javax.net.ssl.SSLContext} on both the client and the server side.
+ *
+ * <p>Each stack's test class takes a {@link io.agentwire.integrations.TransportSecurity} (client
+ * and server contexts, the hostname verifier and the host the client dials) and makes a real
+ * request/response round trip: the JDK's {@code HttpsServer} and {@code HttpClient} (HTTP/1.1 and
+ * h2), Jetty 12 server and client (HTTP/1.1 and h2), Apache HttpClient 5 classic and async against
+ * httpcore5 servers, OkHttp, Netty's {@code SslHandler} over a {@code JdkSslContext}, and gRPC over
+ * Netty. Each asserts what a user of that stack cares about: the status, the body echoed, the
+ * negotiated application protocol, and that the server saw the client's authenticated identity (the
+ * session's peer principal) where the stack exposes the session.
+ *
+ * <p>Today every stack runs over {@link io.agentwire.integrations.TlsSecurity}, the JDK's own TLS
+ * 1.3 with certificates made at test time; it proves the harness, not AgentWire. AgentWire joins by
+ * one more entry in {@link io.agentwire.integrations.TransportSecurity#all()} once its {@code
+ * SSLEngine} exists.
+ */
+package io.agentwire.integrations;
