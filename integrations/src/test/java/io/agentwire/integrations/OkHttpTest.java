@@ -1,0 +1,108 @@
+package io.agentwire.integrations;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import okhttp3.Handshake;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * OkHttp 5 with {@code sslSocketFactory(clientContext.getSocketFactory(), trustManager)} and the
+ * security's hostname verifier (OkHttp's own when it has none), against {@link JettyEchoServer}: h2
+ * chosen by ALPN, HTTP/1.1 when the client offers only that, and a refused host name.
+ */
+@Timeout(30)
+class OkHttpTest {
+
+  private static final MediaType OCTETS = MediaType.get("application/octet-stream");
+
+  private final Closer closer = new Closer();
+
+  @AfterEach
+  void close() throws Exception {
+    closer.close();
+  }
+
+  @OverEachSecurity
+  void okHttpOverH2(TransportSecurity security) throws Exception {
+    roundTrips(security, List.of(Protocol.HTTP_2, Protocol.HTTP_1_1), Protocol.HTTP_2, "HTTP/2.0");
+  }
+
+  @OverEachSecurity
+  void okHttpOverHttp11(TransportSecurity security) throws Exception {
+    roundTrips(security, List.of(Protocol.HTTP_1_1), Protocol.HTTP_1_1, "HTTP/1.1");
+  }
+
+  @OverEachSecurity
+  void okHttpRefusesAServerThatIsNotTheHostItDialed(TransportSecurity security) throws Exception {
+    JettyEchoServer server = JettyEchoServer.start(security, closer);
+    OkHttpClient client = client(security, List.of(Protocol.HTTP_2, Protocol.HTTP_1_1));
+    // 127.0.0.1 reaches the same server, but the server is not 127.0.0.1 (its name is host()).
+    Request request =
+        new Request.Builder().url("https://127.0.0.1:" + server.port() + "/echo").build();
+    assertThrows(SSLPeerUnverifiedException.class, () -> client.newCall(request).execute().close());
+  }
+
+  private void roundTrips(
+      TransportSecurity security, List<Protocol> offered, Protocol expected, String serverSaw)
+      throws Exception {
+    JettyEchoServer server = JettyEchoServer.start(security, closer);
+    OkHttpClient client = client(security, offered);
+    String base = "https://" + security.host() + ":" + server.port();
+    for (int size : new int[] {1, 64 * 1024, 1024 * 1024}) {
+      byte[] body = Payloads.bytes(size);
+      Request request =
+          new Request.Builder().url(base + "/echo").post(RequestBody.create(body, OCTETS)).build();
+      try (Response response = client.newCall(request).execute()) {
+        assertEquals(200, response.code());
+        assertEquals(expected, response.protocol());
+        assertEquals(serverSaw, response.header("x-protocol"));
+        assertEquals(security.clientPrincipal().getName(), response.header("x-peer"));
+        assertArrayEquals(body, response.body().bytes(), size + " bytes echoed");
+        Handshake handshake = response.handshake();
+        assertNotNull(handshake, "OkHttp recorded the handshake");
+        assertEquals(security.serverPrincipal(), handshake.peerPrincipal());
+        assertEquals(security.sessionProtocol(), handshake.tlsVersion().javaName());
+      }
+      server.seen.assertClient(security);
+    }
+    try (Response missing =
+        client.newCall(new Request.Builder().url(base + "/nowhere").build()).execute()) {
+      assertEquals(404, missing.code());
+    }
+    server.seen.assertClient(security);
+  }
+
+  private OkHttpClient client(TransportSecurity security, List<Protocol> protocols) {
+    OkHttpClient.Builder b =
+        new OkHttpClient.Builder()
+            .sslSocketFactory(
+                security.clientContext().getSocketFactory(), security.clientTrustManager())
+            .protocols(protocols)
+            .connectTimeout(Duration.ofSeconds(10))
+            .readTimeout(Duration.ofSeconds(10))
+            .callTimeout(Duration.ofSeconds(10));
+    if (security.hostnameVerifier() != null) {
+      b.hostnameVerifier(security.hostnameVerifier());
+    }
+    OkHttpClient client = b.build();
+    return closer.add(
+        client,
+        () -> {
+          client.dispatcher().executorService().shutdownNow();
+          client.connectionPool().evictAll();
+        });
+  }
+}
