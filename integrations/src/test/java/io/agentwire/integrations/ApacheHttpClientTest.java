@@ -111,25 +111,7 @@ class ApacheHttpClientTest {
     server.start();
     closer.add(server, () -> server.close(CloseMode.IMMEDIATE));
 
-    CloseableHttpClient client =
-        closer.add(
-            HttpClients.custom()
-                .setConnectionManager(
-                    PoolingHttpClientConnectionManagerBuilder.create()
-                        .setTlsSocketStrategy(
-                            new DefaultClientTlsStrategy(
-                                security.clientContext(),
-                                HostnameVerificationPolicy.CLIENT,
-                                verifier(security)))
-                        .setDefaultConnectionConfig(
-                            ConnectionConfig.custom()
-                                .setConnectTimeout(TEN_SECONDS)
-                                .setSocketTimeout(TEN_SECONDS)
-                                .build())
-                        .build())
-                .setDefaultRequestConfig(
-                    RequestConfig.custom().setResponseTimeout(TEN_SECONDS).build())
-                .build());
+    CloseableHttpClient client = classicClient(security);
 
     URI base = URI.create("https://" + security.host() + ":" + server.getLocalPort());
     for (int size : new int[] {1, 64 * 1024, 1024 * 1024}) {
@@ -231,6 +213,40 @@ class ApacheHttpClientTest {
     assertEquals("HTTP/2.0", response.getFirstHeader("x-protocol").getValue());
     assertArrayEquals(body, response.getBodyBytes());
     server.seen.assertClient(security);
+  }
+
+  @OverEachSecurity
+  void bothClientsRefuseAServerThatIsNotTheHostTheyDialed(TransportSecurity security)
+      throws Exception {
+    JettyEchoServer server = JettyEchoServer.start(security, closer);
+    String other = "https://" + security.otherName() + ":" + server.port() + "/echo";
+    CloseableHttpClient classic = classicClient(security);
+    Refusals.assertRefused(
+        () -> classic.execute(ClassicRequestBuilder.get(other).build(), r -> r.getCode()));
+    CloseableHttpAsyncClient async = asyncClient(security, HttpVersionPolicy.NEGOTIATE);
+    Refusals.assertRefused(
+        () ->
+            async.execute(SimpleRequestBuilder.get(other).build(), null).get(10, TimeUnit.SECONDS));
+  }
+
+  private CloseableHttpClient classicClient(TransportSecurity security) {
+    return closer.add(
+        HttpClients.custom()
+            .setConnectionManager(
+                PoolingHttpClientConnectionManagerBuilder.create()
+                    .setTlsSocketStrategy(
+                        new DefaultClientTlsStrategy(
+                            security.clientContext(),
+                            HostnameVerificationPolicy.CLIENT,
+                            verifier(security)))
+                    .setDefaultConnectionConfig(
+                        ConnectionConfig.custom()
+                            .setConnectTimeout(TEN_SECONDS)
+                            .setSocketTimeout(TEN_SECONDS)
+                            .build())
+                    .build())
+            .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(TEN_SECONDS).build())
+            .build());
   }
 
   private CloseableHttpAsyncClient asyncClient(

@@ -84,6 +84,20 @@ class JdkHttpTest {
     seen.assertClient(security);
   }
 
+  @OverEachSecurity
+  void httpClientRefusesAServerThatIsNotTheHostItDialed(TransportSecurity security)
+      throws Exception {
+    HttpsServer server = startServer(security, new Seen());
+    URI other =
+        URI.create("https://" + security.otherName() + ":" + server.getAddress().getPort() + "/");
+    HttpClient client = client(security, HttpClient.Version.HTTP_1_1);
+    Refusals.assertRefused(
+        () ->
+            client.send(
+                HttpRequest.newBuilder(other).timeout(TIMEOUT).build(),
+                HttpResponse.BodyHandlers.discarding()));
+  }
+
   /** An HttpsServer on 127.0.0.1, any port, that echoes POST /echo and 404s the rest. */
   private HttpsServer startServer(TransportSecurity security, Seen seen) throws Exception {
     HttpsServer server =

@@ -54,6 +54,19 @@ class JettyTest {
     roundTrips(security, HttpVersion.HTTP_2, ClientKind.DYNAMIC);
   }
 
+  @OverEachSecurity
+  void jettyClientRefusesAServerThatIsNotTheHostItDialed(TransportSecurity security)
+      throws Exception {
+    JettyEchoServer server = JettyEchoServer.start(security, closer);
+    HttpClient client = startClient(security, ClientKind.DYNAMIC, new Seen());
+    Refusals.assertRefused(
+        () ->
+            client
+                .newRequest("https://" + security.otherName() + ":" + server.port() + "/echo")
+                .timeout(10, TimeUnit.SECONDS)
+                .send());
+  }
+
   private enum ClientKind {
     HTTP11,
     H2,

@@ -94,6 +94,13 @@ class NettyTest {
     server.seen.assertClient(security);
   }
 
+  @OverEachSecurity
+  void clientRefusesAServerThatIsNotTheHostItDialed(TransportSecurity security) throws Exception {
+    EchoServer server = startServer(security, NettyTls.alpn());
+    Refusals.assertRefused(
+        () -> exchange(security, security.otherName(), server.port, NettyTls.alpn(), new byte[1]));
+  }
+
   /** A running echo server and what its handshakes showed. */
   private static final class EchoServer {
     final Seen seen = new Seen();
@@ -167,6 +174,17 @@ class NettyTest {
   private Exchange exchange(
       TransportSecurity security, int port, ApplicationProtocolConfig alpn, byte[] payload)
       throws Exception {
+    return exchange(security, security.host(), port, alpn, payload);
+  }
+
+  /** The same, dialing {@code host}. */
+  private Exchange exchange(
+      TransportSecurity security,
+      String host,
+      int port,
+      ApplicationProtocolConfig alpn,
+      byte[] payload)
+      throws Exception {
     SslContext tls = NettyTls.client(security, alpn);
     CompletableFuture<byte[]> echoed = new CompletableFuture<>();
     SslHandler[] handler = new SslHandler[1];
@@ -179,7 +197,7 @@ class NettyTest {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
-                    handler[0] = NettyTls.clientHandler(tls, ch.alloc(), security, port);
+                    handler[0] = NettyTls.clientHandler(tls, ch.alloc(), host, port);
                     ByteArrayOutputStream received = new ByteArrayOutputStream();
                     ch.pipeline()
                         .addLast(handler[0])
@@ -215,13 +233,13 @@ class NettyTest {
                             });
                   }
                 })
-            .connect(security.host(), port)
+            .connect(host, port)
             .sync()
             .channel();
     closer.add(channel, () -> channel.close().await(5, TimeUnit.SECONDS));
     assertTrue(handler[0].handshakeFuture().await(10, TimeUnit.SECONDS), "handshake within 10 s");
     handler[0].handshakeFuture().sync();
-    NettyTls.verifyHost(security, handler[0]);
+    NettyTls.verifyHost(security, host, handler[0]);
 
     Exchange x = new Exchange();
     x.alpn = handler[0].applicationProtocol();

@@ -58,12 +58,12 @@ final class NettyTls {
   }
 
   /**
-   * A client handler for {@code host}: the engine checks the server's name itself (endpoint
-   * identification "HTTPS", which a JdkSslContext made from an SSLContext does not turn on).
+   * A client handler for {@code host}:{@code port}: the engine checks the server's name itself
+   * (endpoint identification "HTTPS", which a JdkSslContext made from an SSLContext does not turn
+   * on).
    */
-  static SslHandler clientHandler(
-      SslContext ctx, ByteBufAllocator alloc, TransportSecurity security, int port) {
-    SSLEngine engine = ctx.newEngine(alloc, security.host(), port);
+  static SslHandler clientHandler(SslContext ctx, ByteBufAllocator alloc, String host, int port) {
+    SSLEngine engine = ctx.newEngine(alloc, host, port);
     SSLParameters p = engine.getSSLParameters();
     p.setEndpointIdentificationAlgorithm("HTTPS");
     engine.setSSLParameters(p);
@@ -73,11 +73,11 @@ final class NettyTls {
   }
 
   /** Where the security has a HostnameVerifier, applies it to a finished handshake. */
-  static void verifyHost(TransportSecurity security, SslHandler handler)
+  static void verifyHost(TransportSecurity security, String host, SslHandler handler)
       throws SSLPeerUnverifiedException {
     if (security.hostnameVerifier() != null
-        && !security.hostnameVerifier().verify(security.host(), handler.engine().getSession())) {
-      throw new SSLPeerUnverifiedException("the server is not " + security.host());
+        && !security.hostnameVerifier().verify(host, handler.engine().getSession())) {
+      throw new SSLPeerUnverifiedException("the server is not " + host);
     }
   }
 }

@@ -44,6 +44,14 @@ public interface TransportSecurity {
     return "localhost";
   }
 
+  /**
+   * Another name that reaches the same server (it listens on 127.0.0.1) but is not the server's: a
+   * client that dials it must refuse the server.
+   */
+  default String otherName() {
+    return "127.0.0.1";
+  }
+
   /** What {@code SSLSession.getProtocol()} reports once the handshake is done. */
   String sessionProtocol();
 
