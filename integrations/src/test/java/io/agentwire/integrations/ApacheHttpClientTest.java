@@ -23,7 +23,6 @@ import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
-import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.client5.http.ssl.DefaultHostnameVerifier;
 import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
@@ -61,8 +60,8 @@ import org.junit.jupiter.api.AfterEach;
  * Apache HttpClient 5 over the client context, against httpcore5's own servers over the server
  * context: the classic (blocking, {@code SSLSocket}) client with {@link DefaultClientTlsStrategy}
  * and an explicit {@link HostnameVerifier} against {@link ServerBootstrap#setSslContext}; the async
- * ({@code SSLEngine}) client with a TLS strategy against {@link AsyncServerBootstrap} with a {@link
- * BasicServerTlsStrategy}; and the async client negotiating h2 with Jetty by ALPN.
+ * ({@code SSLEngine}) client with the same strategy against {@link AsyncServerBootstrap} with a
+ * {@link BasicServerTlsStrategy}; and the async client negotiating h2 with Jetty by ALPN.
  */
 @org.junit.jupiter.api.Timeout(30)
 class ApacheHttpClientTest {
@@ -76,11 +75,26 @@ class ApacheHttpClientTest {
     closer.close();
   }
 
-  /** The verifier the clients install: the security's own, or HttpClient's default. */
-  private static HostnameVerifier verifier(TransportSecurity security) {
-    return security.hostnameVerifier() != null
-        ? security.hostnameVerifier()
-        : new DefaultHostnameVerifier();
+  /**
+   * How the clients check the server's name. With certificates: {@link
+   * HostnameVerificationPolicy#CLIENT} and an explicit verifier (the security's, else HttpClient's
+   * {@link DefaultHostnameVerifier}). Without: HttpClient calls any verifier only after it has
+   * taken {@code getPeerCertificates()[0]} as an X509Certificate (it fails the session with "Peer
+   * certificate chain is empty" or "Unexpected certificate type" otherwise), so the check is left
+   * to the engine: {@link HostnameVerificationPolicy#BUILTIN} sets endpoint identification "HTTPS"
+   * in its SSLParameters.
+   */
+  private static DefaultClientTlsStrategy tlsStrategy(TransportSecurity security) {
+    if (!security.usesCertificates()) {
+      return new DefaultClientTlsStrategy(
+          security.clientContext(), HostnameVerificationPolicy.BUILTIN, null);
+    }
+    HostnameVerifier verifier =
+        security.hostnameVerifier() != null
+            ? security.hostnameVerifier()
+            : new DefaultHostnameVerifier();
+    return new DefaultClientTlsStrategy(
+        security.clientContext(), HostnameVerificationPolicy.CLIENT, verifier);
   }
 
   @OverEachSecurity
@@ -234,11 +248,7 @@ class ApacheHttpClientTest {
         HttpClients.custom()
             .setConnectionManager(
                 PoolingHttpClientConnectionManagerBuilder.create()
-                    .setTlsSocketStrategy(
-                        new DefaultClientTlsStrategy(
-                            security.clientContext(),
-                            HostnameVerificationPolicy.CLIENT,
-                            verifier(security)))
+                    .setTlsSocketStrategy(tlsStrategy(security))
                     .setDefaultConnectionConfig(
                         ConnectionConfig.custom()
                             .setConnectTimeout(TEN_SECONDS)
@@ -255,11 +265,7 @@ class ApacheHttpClientTest {
         HttpAsyncClients.custom()
             .setConnectionManager(
                 PoolingAsyncClientConnectionManagerBuilder.create()
-                    .setTlsStrategy(
-                        ClientTlsStrategyBuilder.create()
-                            .setSslContext(security.clientContext())
-                            .setHostnameVerifier(verifier(security))
-                            .buildAsync())
+                    .setTlsStrategy(tlsStrategy(security))
                     .setDefaultTlsConfig(
                         TlsConfig.custom()
                             .setVersionPolicy(versions)

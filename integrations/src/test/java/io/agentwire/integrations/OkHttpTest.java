@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
 import java.util.List;
+import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLException;
 import okhttp3.Handshake;
 import okhttp3.MediaType;
@@ -15,6 +16,7 @@ import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import okhttp3.internal.tls.OkHostnameVerifier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,6 +24,14 @@ import org.junit.jupiter.api.Timeout;
  * OkHttp 5 with {@code sslSocketFactory(clientContext.getSocketFactory(), trustManager)} and the
  * security's hostname verifier (OkHttp's own when it has none), against {@link JettyEchoServer}: h2
  * chosen by ALPN, HTTP/1.1 when the client offers only that, and a refused host name.
+ *
+ * <p>What OkHttp demands of the socket and session, whatever the transport: {@code
+ * SSLSession.getProtocol()} must be one of TLSv1.3, TLSv1.2, TLSv1.1, TLSv1, SSLv3 ({@code
+ * TlsVersion.forJavaName} throws IllegalArgumentException for anything else, on every connection);
+ * with the default {@code ConnectionSpec.MODERN_TLS} the socket's enabled protocols must include
+ * TLSv1.3 or TLSv1.2 and its enabled cipher suites one of that spec's suites, and it must accept
+ * {@code setEnabledProtocols}/{@code setEnabledCipherSuites} with those subsets; the session's
+ * cipher suite must not be null or {@code TLS_NULL_WITH_NULL_NULL}.
  */
 @Timeout(30)
 class OkHttpTest {
@@ -48,7 +58,7 @@ class OkHttpTest {
   @OverEachSecurity
   void okHttpRefusesAServerThatIsNotTheHostItDialed(TransportSecurity security) throws Exception {
     JettyEchoServer server = JettyEchoServer.start(security, closer);
-    OkHttpClient client = client(security, List.of(Protocol.HTTP_2, Protocol.HTTP_1_1));
+    OkHttpClient client = client(security, List.of(Protocol.HTTP_2, Protocol.HTTP_1_1), new Seen());
     Request request =
         new Request.Builder()
             .url("https://" + security.otherName() + ":" + server.port() + "/echo")
@@ -62,7 +72,8 @@ class OkHttpTest {
       TransportSecurity security, List<Protocol> offered, Protocol expected, String serverSaw)
       throws Exception {
     JettyEchoServer server = JettyEchoServer.start(security, closer);
-    OkHttpClient client = client(security, offered);
+    Seen serverAsSeen = new Seen();
+    OkHttpClient client = client(security, offered, serverAsSeen);
     String base = "https://" + security.host() + ":" + server.port();
     for (int size : new int[] {1, 64 * 1024, 1024 * 1024}) {
       byte[] body = Payloads.bytes(size);
@@ -76,11 +87,16 @@ class OkHttpTest {
         assertArrayEquals(body, response.body().bytes(), size + " bytes echoed");
         Handshake handshake = response.handshake();
         assertNotNull(handshake, "OkHttp recorded the handshake");
-        assertEquals(security.serverPrincipal(), handshake.peerPrincipal());
         assertEquals(security.sessionProtocol(), handshake.tlsVersion().javaName());
+        if (security.usesCertificates()) {
+          // From the peer's X.509 certificate; without one OkHttp's chain cleaner throws here.
+          assertEquals(security.serverPrincipal(), handshake.peerPrincipal());
+        }
       }
       server.seen.assertClient(security);
     }
+    // One connection: the verifier saw one handshake.
+    Seen.assertPeer(serverAsSeen.next(), security.serverPrincipal(), security, "the client");
     try (Response missing =
         client.newCall(new Request.Builder().url(base + "/nowhere").build()).execute()) {
       assertEquals(404, missing.code());
@@ -88,18 +104,28 @@ class OkHttpTest {
     server.seen.assertClient(security);
   }
 
-  private OkHttpClient client(TransportSecurity security, List<Protocol> protocols) {
+  private OkHttpClient client(
+      TransportSecurity security, List<Protocol> protocols, Seen serverAsSeen) {
+    // OkHttp's own verifier (or the security's), wrapped to record the session it is shown: the
+    // client side's view of the server for any transport, where Handshake.peerPrincipal() exists
+    // only for X.509 peers.
+    HostnameVerifier verifier =
+        security.hostnameVerifier() != null
+            ? security.hostnameVerifier()
+            : OkHostnameVerifier.INSTANCE;
     OkHttpClient.Builder b =
         new OkHttpClient.Builder()
+            .hostnameVerifier(
+                (host, session) -> {
+                  serverAsSeen.record(session);
+                  return verifier.verify(host, session);
+                })
             .sslSocketFactory(
                 security.clientContext().getSocketFactory(), security.clientTrustManager())
             .protocols(protocols)
             .connectTimeout(Duration.ofSeconds(10))
             .readTimeout(Duration.ofSeconds(10))
             .callTimeout(Duration.ofSeconds(10));
-    if (security.hostnameVerifier() != null) {
-      b.hostnameVerifier(security.hostnameVerifier());
-    }
     OkHttpClient client = b.build();
     return closer.add(
         client,

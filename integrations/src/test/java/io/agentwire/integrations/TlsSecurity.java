@@ -106,6 +106,11 @@ public final class TlsSecurity implements TransportSecurity {
   }
 
   @Override
+  public boolean usesCertificates() {
+    return true;
+  }
+
+  @Override
   public String sessionProtocol() {
     return PROTOCOL;
   }

@@ -39,6 +39,15 @@ public interface TransportSecurity {
    */
   X509TrustManager clientTrustManager();
 
+  /**
+   * Whether sessions carry X.509 certificates ({@code getPeerCertificates()}, {@code
+   * getLocalCertificates()}). Where a stack insists on them the harness configures it around them
+   * when they are absent: Jetty's SNI host check (it reads the server's certificate), Apache
+   * HttpClient's HostnameVerifier path (it requires an X.509 peer certificate before calling the
+   * verifier), OkHttp's handshake principal (derived from the peer certificate).
+   */
+  boolean usesCertificates();
+
   /** The name clients connect to; servers listen on 127.0.0.1 and it must resolve there. */
   default String host() {
     return "localhost";
