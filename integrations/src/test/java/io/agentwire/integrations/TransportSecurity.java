@@ -17,7 +17,7 @@ public interface TransportSecurity {
 
   /** The implementations every stack test runs over. */
   static Stream<TransportSecurity> all() {
-    return Stream.of(TlsSecurity.shared());
+    return Stream.of(TlsSecurity.shared(), ForeignEngineTlsSecurity.shared());
   }
 
   /** The client's context: its own identity (clients authenticate too) and whom it trusts. */

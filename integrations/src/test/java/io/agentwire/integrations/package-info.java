@@ -12,8 +12,13 @@
  * session's peer principal) where the stack exposes the session.
  *
  * <p>Today every stack runs over {@link io.agentwire.integrations.TlsSecurity}, the JDK's own TLS
- * 1.3 with certificates made at test time; it proves the harness, not AgentWire. AgentWire joins by
- * one more entry in {@link io.agentwire.integrations.TransportSecurity#all()} once its {@code
- * SSLEngine} exists.
+ * 1.3 with certificates made at test time, and over {@link
+ * io.agentwire.integrations.ForeignEngineTlsSecurity}, the same TLS behind a provider and an {@code
+ * SSLEngine} class that are not the JDK's, so that code paths chosen by the engine's class (Jetty's
+ * ALPN, see {@link io.agentwire.integrations.JettyAlpnForAnyEngine}) are the ones a third-party
+ * engine gets. Both prove the harness, not AgentWire. AgentWire joins by one more entry in {@link
+ * io.agentwire.integrations.TransportSecurity#all()} once its {@code SSLEngine} exists; where a
+ * stack insists on X.509 certificates the harness configures it around them when {@link
+ * io.agentwire.integrations.TransportSecurity#usesCertificates()} is false.
  */
 package io.agentwire.integrations;
