@@ -20,9 +20,9 @@ import javax.net.ssl.X509TrustManager;
  * {@link TlsSecurity} again, but its contexts come from a provider that is not the JDK's and hand
  * out engines of a class outside {@code java.base} ({@link ForwardingSslEngine}). The TLS is still
  * SunJSSE's; what changes is what a library sees when it inspects the context or the engine, which
- * is exactly what AgentWire's {@code SSLContext} will show it: Netty's {@code JdkSslContext} treats
- * a non-default provider differently (it probes an engine for protocols and cipher suites), and
- * Jetty picks its ALPN processor by the engine's module (see {@link JettyAlpnForAnyEngine}).
+ * is what AgentWire's {@code SSLContext} shows it too: Netty's {@code JdkSslContext} treats a
+ * non-default provider differently (it probes an engine for protocols and cipher suites), and Jetty
+ * picks its ALPN processor by the engine's module (see {@link JettyAlpnForAnyEngine}).
  *
  * <p>Sockets ({@code getSocketFactory()}, {@code getServerSocketFactory()}) are the JDK's own: only
  * engines are wrapped.
@@ -86,13 +86,23 @@ public final class ForeignEngineTlsSecurity implements TransportSecurity {
   }
 
   @Override
-  public boolean usesCertificates() {
-    return tls.usesCertificates();
+  public boolean hasPeerCertificates() {
+    return tls.hasPeerCertificates();
   }
 
   @Override
-  public String sessionProtocol() {
-    return tls.sessionProtocol();
+  public boolean serverCertificateNamesHost() {
+    return tls.serverCertificateNamesHost();
+  }
+
+  @Override
+  public String clientSessionProtocol() {
+    return tls.clientSessionProtocol();
+  }
+
+  @Override
+  public String serverSessionProtocol() {
+    return tls.serverSessionProtocol();
   }
 
   @Override

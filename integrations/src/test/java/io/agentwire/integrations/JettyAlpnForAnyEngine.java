@@ -43,6 +43,12 @@ public final class JettyAlpnForAnyEngine {
       ALPNServerConnection alpn = (ALPNServerConnection) connection;
       engine.setHandshakeApplicationProtocolSelector(
           (e, offered) -> {
+            if (offered.isEmpty()) {
+              // SunJSSE calls the selector only when the client sent ALPN; an engine that calls it
+              // with nothing offered gets "none" here (the listener then falls back to the
+              // default protocol), where Jetty's select() would fail the handshake.
+              return "";
+            }
             try {
               alpn.select(offered);
               return alpn.getProtocol();

@@ -44,15 +44,18 @@ public final class Seen {
     return p;
   }
 
-  /** Asserts the next recorded peer is {@code security}'s authenticated client. */
+  /** Asserts the next peer a server recorded is {@code security}'s authenticated client. */
   public void assertClient(TransportSecurity security) throws InterruptedException {
-    assertPeer(next(), security.clientPrincipal(), security, "the server");
+    Peer peer = next();
+    assertEquals(security.clientPrincipal(), peer.principal(), "the server saw this client");
+    assertEquals(
+        security.serverSessionProtocol(), peer.protocol(), "the server's session protocol");
   }
 
-  /** Asserts {@code peer} is {@code expected} over {@code security}'s protocol. */
-  public static void assertPeer(
-      Peer peer, Principal expected, TransportSecurity security, String side) {
-    assertEquals(expected, peer.principal(), side + " saw this peer principal");
-    assertEquals(security.sessionProtocol(), peer.protocol(), side + "'s session protocol");
+  /** Asserts {@code peer}, as a client's session showed it, is {@code security}'s server. */
+  public static void assertServer(Peer peer, TransportSecurity security) {
+    assertEquals(security.serverPrincipal(), peer.principal(), "the client saw this server");
+    assertEquals(
+        security.clientSessionProtocol(), peer.protocol(), "the client's session protocol");
   }
 }

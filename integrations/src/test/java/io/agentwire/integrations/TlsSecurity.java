@@ -106,12 +106,22 @@ public final class TlsSecurity implements TransportSecurity {
   }
 
   @Override
-  public boolean usesCertificates() {
+  public boolean hasPeerCertificates() {
     return true;
   }
 
   @Override
-  public String sessionProtocol() {
+  public boolean serverCertificateNamesHost() {
+    return true;
+  }
+
+  @Override
+  public String clientSessionProtocol() {
+    return PROTOCOL;
+  }
+
+  @Override
+  public String serverSessionProtocol() {
     return PROTOCOL;
   }
 

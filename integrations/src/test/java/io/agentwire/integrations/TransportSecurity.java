@@ -15,7 +15,10 @@ import javax.net.ssl.X509TrustManager;
  */
 public interface TransportSecurity {
 
-  /** The implementations every stack test runs over. */
+  /**
+   * The implementations every stack test runs over: the JDK's TLS (the reference) and the same TLS
+   * behind a non-JDK engine class.
+   */
   static Stream<TransportSecurity> all() {
     return Stream.of(TlsSecurity.shared(), ForeignEngineTlsSecurity.shared());
   }
@@ -40,13 +43,21 @@ public interface TransportSecurity {
   X509TrustManager clientTrustManager();
 
   /**
-   * Whether sessions carry X.509 certificates ({@code getPeerCertificates()}, {@code
-   * getLocalCertificates()}). Where a stack insists on them the harness configures it around them
-   * when they are absent: Jetty's SNI host check (it reads the server's certificate), Apache
-   * HttpClient's HostnameVerifier path (it requires an X.509 peer certificate before calling the
-   * verifier), OkHttp's handshake principal (derived from the peer certificate).
+   * Whether a client's session shows the server as X.509 certificates ({@code
+   * getPeerCertificates()}) naming {@link #host()}, so that certificate-reading hostname verifiers
+   * work. Apache HttpClient calls a HostnameVerifier only after taking {@code
+   * getPeerCertificates()[0]} as an X509Certificate; without them its clients are left to the
+   * engine's own endpoint identification.
    */
-  boolean usesCertificates();
+  boolean hasPeerCertificates();
+
+  /**
+   * Whether the server's own session ({@code getLocalCertificates()[0]}) is an X.509 certificate
+   * naming {@link #host()}. Jetty's SNI host check (on by default in {@code
+   * SecureRequestCustomizer}) answers 400 "Invalid SNI" to every request otherwise, so the Jetty
+   * server runs that check only where this holds.
+   */
+  boolean serverCertificateNamesHost();
 
   /** The name clients connect to; servers listen on 127.0.0.1 and it must resolve there. */
   default String host() {
@@ -61,8 +72,11 @@ public interface TransportSecurity {
     return "127.0.0.1";
   }
 
-  /** What {@code SSLSession.getProtocol()} reports once the handshake is done. */
-  String sessionProtocol();
+  /** What the client's {@code SSLSession.getProtocol()} reports once the handshake is done. */
+  String clientSessionProtocol();
+
+  /** What the server's {@code SSLSession.getProtocol()} reports once the handshake is done. */
+  String serverSessionProtocol();
 
   /** The principal the server's session shows for the authenticated client. */
   Principal clientPrincipal();

@@ -19,6 +19,7 @@
  * engine gets. Both prove the harness, not AgentWire. AgentWire joins by one more entry in {@link
  * io.agentwire.integrations.TransportSecurity#all()} once its {@code SSLEngine} exists; where a
  * stack insists on X.509 certificates the harness configures it around them when {@link
- * io.agentwire.integrations.TransportSecurity#usesCertificates()} is false.
+ * io.agentwire.integrations.TransportSecurity#hasPeerCertificates()} or {@link
+ * io.agentwire.integrations.TransportSecurity#serverCertificateNamesHost()} is false.
  */
 package io.agentwire.integrations;
