@@ -16,11 +16,12 @@ import javax.net.ssl.X509TrustManager;
 public interface TransportSecurity {
 
   /**
-   * The implementations every stack test runs over: the JDK's TLS (the reference) and the same TLS
-   * behind a non-JDK engine class.
+   * The implementations every stack test runs over: the JDK's TLS (the reference), the same TLS
+   * behind a non-JDK engine class, and AgentWire.
    */
   static Stream<TransportSecurity> all() {
-    return Stream.of(TlsSecurity.shared(), ForeignEngineTlsSecurity.shared());
+    return Stream.of(
+        TlsSecurity.shared(), ForeignEngineTlsSecurity.shared(), AgentWireSecurity.shared());
   }
 
   /** The client's context: its own identity (clients authenticate too) and whom it trusts. */

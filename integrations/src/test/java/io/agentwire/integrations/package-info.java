@@ -11,14 +11,16 @@
  * negotiated application protocol, and that the server saw the client's authenticated identity (the
  * session's peer principal) where the stack exposes the session.
  *
- * <p>Today every stack runs over {@link io.agentwire.integrations.TlsSecurity}, the JDK's own TLS
- * 1.3 with certificates made at test time, and over {@link
- * io.agentwire.integrations.ForeignEngineTlsSecurity}, the same TLS behind a provider and an {@code
- * SSLEngine} class that are not the JDK's, so that code paths chosen by the engine's class (Jetty's
- * ALPN, see {@link io.agentwire.integrations.JettyAlpnForAnyEngine}) are the ones a third-party
- * engine gets. Both prove the harness, not AgentWire. AgentWire joins by one more entry in {@link
- * io.agentwire.integrations.TransportSecurity#all()} once its {@code SSLEngine} exists; where a
- * stack insists on X.509 certificates the harness configures it around them when {@link
+ * <p>Every stack runs over each of {@link io.agentwire.integrations.TransportSecurity#all()}:
+ * {@link io.agentwire.integrations.TlsSecurity}, the JDK's own TLS 1.3 with certificates made at
+ * test time, which proves the harness; {@link io.agentwire.integrations.ForeignEngineTlsSecurity},
+ * the same TLS behind a provider and an {@code SSLEngine} class that are not the JDK's, so that
+ * code paths chosen by the engine's class (Jetty's ALPN, see {@link
+ * io.agentwire.integrations.JettyAlpnForAnyEngine}) are the ones a third-party engine gets; and
+ * {@link io.agentwire.integrations.AgentWireSecurity}, AgentWire itself. Where a stack cannot run
+ * over a security at all, its test says why and is skipped (OkHttp over AgentWire's sockets, whose
+ * enabled protocol is not a TLS version name). Where a stack insists on X.509 certificates the
+ * harness configures it around them when {@link
  * io.agentwire.integrations.TransportSecurity#hasPeerCertificates()} or {@link
  * io.agentwire.integrations.TransportSecurity#serverCertificateNamesHost()} is false.
  */
