@@ -2,6 +2,7 @@ package io.agentwire.integrations;
 
 import io.agentwire.socketfactory.AgentSocketConfig;
 import io.agentwire.socketfactory.AgentWireJsseProvider;
+import io.agentwire.socketfactory.RekeyPolicy;
 import io.agentwire.socketfactory.identity.AgentIdentity;
 import io.agentwire.socketfactory.identity.AgentPrincipal;
 import io.agentwire.socketfactory.identity.PeerTrustStore;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.Principal;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.X509TrustManager;
@@ -29,6 +31,7 @@ public final class AgentWireSecurity implements TransportSecurity {
   private static final String WIRE_PROTOCOL = "AgentWire/2";
 
   private static volatile AgentWireSecurity shared;
+  private static volatile AgentWireSecurity rekeying;
 
   private final AgentIdentity server = AgentIdentity.generate();
   private final AgentIdentity client = AgentIdentity.generate();
@@ -50,7 +53,45 @@ public final class AgentWireSecurity implements TransportSecurity {
     return s;
   }
 
+  /**
+   * Keys renewed all the time on both sides: a symmetric rekey every 4 records and a DH step every
+   * 8 records or 5 ms, so a connection of a few hundred records sees dozens of each in both
+   * directions (and the engines' handshake status leaves NOT_HANDSHAKING for each DH step).
+   *
+   * <p>The server's sessions too are labelled "TLSv1.3" here. Jetty's {@code SslConnection} takes
+   * any handshake status but NOT_HANDSHAKING after the handshake for a TLS renegotiation unless
+   * {@code getSession().getProtocol()} is "TLSv1.3", and in 12.1.14 {@code SslContextFactory}
+   * allows no renegotiation unless told to ({@code setRenegotiationAllowed(true)}, limit 5), so
+   * without the label the first DH step ends the connection ("Renegotiation denied", then a
+   * ClosedChannelException in the client). {@link #shared()} leaves the server's sessions named by
+   * the wire protocol: its default policy takes no DH step within a test.
+   */
+  public static AgentWireSecurity rekeyingOften() {
+    AgentWireSecurity s = rekeying;
+    if (s == null) {
+      synchronized (AgentWireSecurity.class) {
+        s = rekeying;
+        if (s == null) {
+          s =
+              new AgentWireSecurity(
+                  RekeyPolicy.of(4, 64 * 1024, Duration.ofMillis(5)).withDhEveryMessages(8));
+          rekeying = s;
+        }
+      }
+    }
+    return s;
+  }
+
+  private final String name;
+  private final String serverProtocol;
+
   private AgentWireSecurity() {
+    this(null);
+  }
+
+  private AgentWireSecurity(RekeyPolicy rekeys) {
+    this.name = rekeys == null ? "AgentWire (Noise)" : "AgentWire (Noise), rekeying often";
+    this.serverProtocol = rekeys == null ? WIRE_PROTOCOL : CLIENT_LABEL;
     PeerTrustStore pins = PeerTrustStore.inMemory(false);
     try {
       pins.pin(host(), server.publicKey());
@@ -59,17 +100,24 @@ public final class AgentWireSecurity implements TransportSecurity {
     }
     serverContext =
         AgentWireJsseProvider.newContext(
-            AgentSocketConfig.builder()
-                .identity(server)
-                .peerVerifier(PeerVerifier.onlyKey(client.publicKey()))
-                .build());
+            withRekeys(
+                AgentSocketConfig.builder()
+                    .identity(server)
+                    .peerVerifier(PeerVerifier.onlyKey(client.publicKey()))
+                    .sessionProtocolLabel(rekeys == null ? null : CLIENT_LABEL),
+                rekeys));
     clientContext =
         AgentWireJsseProvider.newContext(
-            AgentSocketConfig.builder()
-                .identity(client)
-                .peerVerifier(pins)
-                .sessionProtocolLabel(CLIENT_LABEL)
-                .build());
+            withRekeys(
+                AgentSocketConfig.builder()
+                    .identity(client)
+                    .peerVerifier(pins)
+                    .sessionProtocolLabel(CLIENT_LABEL),
+                rekeys));
+  }
+
+  private static AgentSocketConfig withRekeys(AgentSocketConfig.Builder b, RekeyPolicy rekeys) {
+    return (rekeys == null ? b : b.rekeyPolicy(rekeys)).build();
   }
 
   @Override
@@ -133,7 +181,7 @@ public final class AgentWireSecurity implements TransportSecurity {
 
   @Override
   public String serverSessionProtocol() {
-    return WIRE_PROTOCOL;
+    return serverProtocol;
   }
 
   /** Equal by key; named by its fingerprint, since the server's verifier knows it by no name. */
@@ -150,6 +198,6 @@ public final class AgentWireSecurity implements TransportSecurity {
 
   @Override
   public String toString() {
-    return "AgentWire (Noise)";
+    return name;
   }
 }

@@ -17,11 +17,14 @@ public interface TransportSecurity {
 
   /**
    * The implementations every stack test runs over: the JDK's TLS (the reference), the same TLS
-   * behind a non-JDK engine class, and AgentWire.
+   * behind a non-JDK engine class, AgentWire, and AgentWire renewing its keys all the time.
    */
   static Stream<TransportSecurity> all() {
     return Stream.of(
-        TlsSecurity.shared(), ForeignEngineTlsSecurity.shared(), AgentWireSecurity.shared());
+        TlsSecurity.shared(),
+        ForeignEngineTlsSecurity.shared(),
+        AgentWireSecurity.shared(),
+        AgentWireSecurity.rekeyingOften());
   }
 
   /** The client's context: its own identity (clients authenticate too) and whom it trusts. */
