@@ -25,10 +25,10 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * AgentWire only: one long connection through a stack while both sides renew their keys all the
- * time ({@link AgentWireSecurity#rekeyingOften()}). A DH step takes the engine out of
- * NOT_HANDSHAKING after the handshake, which Jetty's {@code SslConnection} counts as a TLS
- * renegotiation unless the session's protocol is "TLSv1.3" (the server's here is AgentWire's wire
- * protocol), against a default limit of 5 per connection.
+ * time ({@link AgentWireSecurity#rekeyingOften()}): 150 requests, each direction taking dozens of
+ * symmetric rekeys and DH steps. A DH step takes the engine out of NOT_HANDSHAKING after the
+ * handshake, which Jetty's {@code SslConnection} counts as a TLS renegotiation (and, by default,
+ * denies) unless the session's protocol is "TLSv1.3": that security labels both sides so.
  */
 @Timeout(60)
 class AgentWireRekeyTest {
