@@ -191,7 +191,11 @@ public final class AgentWireJsseProvider extends Provider {
       SSLParameters p =
           new SSLParameters(
               AgentSocketConfig.DEFAULT_SUITES.toArray(new String[0]),
-              new String[] {AgentSessionImpl.PROTOCOL});
+              new String[] {
+                config().sessionProtocolLabel() != null
+                    ? config().sessionProtocolLabel()
+                    : AgentSessionImpl.PROTOCOL
+              });
       p.setNeedClientAuth(true);
       p.setEndpointIdentificationAlgorithm(AgentSocketImpl.DEFAULT_IDENTIFICATION);
       return p;

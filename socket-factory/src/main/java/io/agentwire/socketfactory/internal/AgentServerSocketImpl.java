@@ -60,7 +60,7 @@ public final class AgentServerSocketImpl extends SSLServerSocket {
 
   @Override
   public String[] getSupportedProtocols() {
-    return SocketParameters.supportedProtocols();
+    return parameters.supportedProtocols();
   }
 
   @Override

@@ -679,7 +679,7 @@ public final class AgentSslEngine extends SSLEngine {
 
   @Override
   public String[] getSupportedProtocols() {
-    return SocketParameters.supportedProtocols();
+    return parameters.supportedProtocols();
   }
 
   @Override

@@ -51,7 +51,7 @@ abstract class ForwardingSslSocket extends SSLSocket {
 
   @Override
   public String[] getSupportedProtocols() {
-    return SocketParameters.supportedProtocols();
+    return parameters().supportedProtocols();
   }
 
   @Override

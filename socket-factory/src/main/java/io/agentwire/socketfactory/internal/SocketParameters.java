@@ -42,12 +42,21 @@ final class SocketParameters {
     return c;
   }
 
+  /**
+   * The protocol name the JSSE surface shows: the wire protocol, or the configuration's session
+   * label ("TLSv1.3") for clients that know only TLS version names.
+   */
   String protocol() {
-    return Framing.of(config).sessionProtocol();
+    String label = config.sessionProtocolLabel();
+    return label != null ? label : Framing.of(config).sessionProtocol();
   }
 
-  static String[] supportedProtocols() {
-    return new String[] {AgentSessionImpl.PROTOCOL, AgentSessionImpl.RAW_PROTOCOL};
+  /** {@code getSupportedProtocols()}: the wire protocols, and the label when one is set. */
+  String[] supportedProtocols() {
+    String label = config.sessionProtocolLabel();
+    return label == null
+        ? new String[] {AgentSessionImpl.PROTOCOL, AgentSessionImpl.RAW_PROTOCOL}
+        : new String[] {label, AgentSessionImpl.PROTOCOL, AgentSessionImpl.RAW_PROTOCOL};
   }
 
   /** {@code getEnabledProtocols()}: the one protocol this configuration speaks. */
@@ -86,7 +95,8 @@ final class SocketParameters {
   }
 
   void setProtocols(String[] protocols) {
-    if (protocols == null || !Arrays.asList(protocols).contains(protocol())) {
+    List<String> given = protocols == null ? List.of() : Arrays.asList(protocols);
+    if (!given.contains(protocol()) && !given.contains(Framing.of(config).sessionProtocol())) {
       throw new IllegalArgumentException(
           "this socket speaks " + protocol() + "; enabled protocols must include it");
     }
