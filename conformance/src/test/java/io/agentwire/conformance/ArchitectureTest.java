@@ -120,6 +120,8 @@ class ArchitectureTest {
     ALLOWED.put(S + ".identity", providerApi);
     ALLOWED.put(S + ".internal.protocol", concat(providerApi, S, S + ".identity"));
     ALLOWED.put(S + ".internal", concat(providerApi, S, S + ".identity", S + ".internal.protocol"));
+    // the non-blocking server: engines from an SSLContext, over the public socket-factory API.
+    ALLOWED.put(S + ".server", List.of(S, S + ".identity"));
     // the command line and the benchmarks: public API only.
     List<String> publicApi =
         List.of(
@@ -130,7 +132,8 @@ class ArchitectureTest {
             P + ".x3dh",
             P + ".xec",
             S,
-            S + ".identity");
+            S + ".identity",
+            S + ".server");
     ALLOWED.put("io.agentwire.cli", publicApi);
     ALLOWED.put(
         "io.agentwire.bench",
