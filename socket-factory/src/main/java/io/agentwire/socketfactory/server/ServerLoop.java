@@ -78,6 +78,9 @@ final class ServerLoop implements Runnable {
   private final ByteBuffer netOut;
   private ByteBuffer appIn;
 
+  /** A fresh engine that checks first-frame headers for every connection (see checkHeader). */
+  private SSLEngine headerProbe;
+
   private final ConnList handshaking = new ConnList(false);
   private final ConnList established = new ConnList(false);
   private final ConnList closing = new ConnList(false);
@@ -559,18 +562,7 @@ final class ServerLoop implements Runnable {
       int frame = header.bytes + frameLength(buf, buf.position());
       if (have < frame) {
         if (header.probe && !c.headerChecked) {
-          // An engine judges the header (TLS, HTTP, garbage, version 1 fail here, on five bytes)
-          // and is dropped: it has only begun to wait for the hello, so it holds nothing.
-          c.headerChecked = true;
-          SSLEngine probe = newEngine(c);
-          try {
-            probe.unwrap(buf.duplicate(), appIn);
-          } catch (SSLException e) {
-            c.engine = probe; // so the failure path sends what the engine owes the peer
-            throw e;
-          } finally {
-            appIn.clear();
-          }
+          checkHeader(c, buf);
         }
         return false;
       }
@@ -584,6 +576,35 @@ final class ServerLoop implements Runnable {
     }
     takeSlot(c);
     return true;
+  }
+
+  /**
+   * Lets an engine judge a first frame's header before the frame is complete, so TLS, HTTP, garbage
+   * and version 1 clients fail on their first five bytes instead of at the timeout. One engine
+   * serves every connection: it is fresh (waiting for a hello), and an incomplete frame gives
+   * BUFFER_UNDERFLOW, which by the {@code SSLEngine} contract consumes nothing and changes nothing.
+   * A header it refuses fails that engine, which then goes to the refused connection (to send what
+   * it owes the peer) and is replaced.
+   */
+  private void checkHeader(Conn c, ByteBuffer buf) throws SSLException {
+    c.headerChecked = true;
+    SSLEngine probe = headerProbe;
+    headerProbe = null;
+    if (probe == null) {
+      probe = newEngine(c);
+    }
+    SSLEngineResult r;
+    try {
+      r = probe.unwrap(buf.duplicate(), appIn);
+    } catch (SSLException | RuntimeException e) {
+      c.engine = probe;
+      throw e;
+    } finally {
+      appIn.clear();
+    }
+    if (r.getStatus() == Status.BUFFER_UNDERFLOW && r.bytesConsumed() == 0) {
+      headerProbe = probe; // untouched: keep it for the next connection
+    }
   }
 
   private void takeSlot(Conn c) throws SSLException {
