@@ -106,6 +106,63 @@ class CliIT {
   }
 
   @Test
+  void echoModeReapsSilentConnectionsAndServesARealClientMeanwhile() throws Exception {
+    Path server = dir.resolve("server.pem");
+    Path client = dir.resolve("client.pem");
+    String serverKey = field(Cli.keygen(server).out(), "public key");
+    Cli.keygen(client);
+    try (Cli listen =
+        Cli.start(
+            "listen",
+            "--port",
+            "0",
+            "--key",
+            server.toString(),
+            "--echo",
+            "--any-peer",
+            "--handshake-timeout",
+            "1",
+            "--max-handshakes",
+            "2",
+            "--max-connections",
+            "100")) {
+      String port = listen.awaitPort();
+      java.util.List<Socket> silent = new java.util.ArrayList<>();
+      try {
+        for (int i = 0; i < 20; i++) {
+          silent.add(new Socket("127.0.0.1", Integer.parseInt(port)));
+        }
+        Cli connect =
+            Cli.run(
+                "through the crowd\n",
+                "connect",
+                "127.0.0.1:" + port,
+                "--key",
+                client.toString(),
+                "--peer-key",
+                serverKey);
+        assertEquals(0, connect.exit(), connect.err());
+        assertEquals("through the crowd\n", connect.out());
+        // Each silent connection is closed by the one-second handshake timeout, and logged.
+        for (Socket s : silent) {
+          s.setSoTimeout(10_000);
+          assertEquals(-1, s.getInputStream().read());
+        }
+        String failed =
+            listen.awaitErrLine(
+                "connection from 127.0.0.1:" + silent.get(0).getLocalPort() + " failed");
+        assertTrue(failed.contains("no complete AgentWire handshake"), failed);
+        assertTrue(failed.contains("within 1000 ms"), failed);
+        assertTrue(listen.process.isAlive());
+      } finally {
+        for (Socket s : silent) {
+          s.close();
+        }
+      }
+    }
+  }
+
+  @Test
   void netcatModeCarriesStdinBothWaysAndOnceExitsAfterOneConnection() throws Exception {
     Path server = dir.resolve("server.pem");
     Path client = dir.resolve("client.pem");
@@ -300,6 +357,18 @@ class CliIT {
           {"connect", "127.0.0.1:1", "--key", "/nonexistent/key.pem", "--tofu", "x"},
           {"connect", "127.0.0.1:1"},
           {"listen", "--port", "0"},
+          {"listen", "--port", "0", "--key", "KEY", "--any-peer", "--max-handshakes", "3"},
+          {
+            "listen",
+            "--port",
+            "0",
+            "--key",
+            "KEY",
+            "--any-peer",
+            "--echo",
+            "--max-connections",
+            "0"
+          },
           {"pubkey", "-k", "not-a-key"},
           {"connect", "127.0.0.1:1", "--raw"},
           {"connect", "127.0.0.1:1", "--peer-key", "09".repeat(32)},
