@@ -13,7 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentwire.socketfactory.AgentSession;
+import io.agentwire.socketfactory.AgentSocketConfig;
 import io.agentwire.socketfactory.identity.AgentPrincipal;
+import io.agentwire.socketfactory.identity.PeerVerifier;
 import io.agentwire.testsupport.TestThreads;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -104,6 +106,83 @@ class AgentServerEchoTest {
       assertEquals(0, s.queuedBytes(), s.toString());
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void paddedRecordsOfManyEnginesOnOneThreadStayApart() throws Exception {
+    // Every engine of the server runs on its one thread, sharing the engine's per-thread scratch:
+    // interleaved records of many connections, padded so a record's size says little, must each
+    // reach their own connection intact.
+    AgentSocketConfig padded = SERVER_CONFIG.toBuilder().padding(1000).build();
+    ExecutorService pool = TestThreads.daemonPool("padded-client");
+    try (AgentServer server =
+        AgentServer.builder(padded).handler(ServerFixtures.ECHO).build().start()) {
+      List<Future<?>> results = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        int seed = 100 + t;
+        results.add(
+            pool.submit(
+                () -> {
+                  Random random = new Random(seed);
+                  try (SSLSocket s = client(server)) {
+                    for (int i = 0; i < 50; i++) {
+                      byte[] payload = new byte[1 + random.nextInt(3000)];
+                      random.nextBytes(payload);
+                      s.getOutputStream().write(payload);
+                      s.getOutputStream().flush();
+                      assertArrayEquals(payload, s.getInputStream().readNBytes(payload.length));
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : results) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void rawNoiseEchoesToo() throws Exception {
+    String protocol = "Noise_XX_25519_ChaChaPoly_SHA256";
+    AgentSocketConfig server =
+        AgentSocketConfig.builder()
+            .identity(ServerFixtures.SERVER)
+            .peerVerifier(PeerVerifier.anyPeer())
+            .raw(protocol, new byte[] {1, 2})
+            .build();
+    AgentSocketConfig client =
+        AgentSocketConfig.builder()
+            .identity(CLIENT)
+            .peerVerifier(PeerVerifier.anyPeer())
+            .raw(protocol, new byte[] {1, 2})
+            .build();
+    try (AgentServer s = AgentServer.builder(server).handler(ServerFixtures.ECHO).build().start()) {
+      for (int i = 0; i < 3; i++) {
+        byte[] payload = new byte[70_000 * (i + 1)];
+        new Random(i).nextBytes(payload);
+        try (SSLSocket c = client(s, client)) {
+          CompletableFuture<Void> writer =
+              CompletableFuture.runAsync(
+                  () -> {
+                    try {
+                      c.getOutputStream().write(payload);
+                      c.getOutputStream().flush();
+                      c.shutdownOutput(); // raw mode: the end of stream is the end
+                    } catch (Exception e) {
+                      throw new RuntimeException(e);
+                    }
+                  });
+          assertArrayEquals(payload, readAll(c.getInputStream()));
+          writer.get(30, TimeUnit.SECONDS);
+          assertEquals("Noise", c.getSession().getProtocol());
+        }
+      }
+      assertTrue(await(Duration.ofSeconds(5), () -> s.openConnections() == 0));
+      assertEquals(0, s.stats().connectionFailures(), s.stats().toString());
     }
   }
 
