@@ -145,7 +145,6 @@ class AgentServerLoadTest {
 
       // 2. Slow loris: a valid-looking hello, one byte a second.
       gc();
-      long rss2 = status(pid, "VmRSS");
       long heap2 = liveHeap(pid);
       long lorisStart = System.nanoTime();
       List<SocketChannel> loris = open(address, CONNECTIONS);
@@ -170,13 +169,13 @@ class AgentServerLoadTest {
         report.append(
             String.format(
                 "  %,d slow-loris connections (%d hello bytes each so far): VmRSS %,d KiB (+%,d"
-                    + " KiB, %,d bytes per connection; live heap +%,d bytes per connection by the class histogram), %d"
+                    + " KiB over the idle server, %,d bytes per connection; live heap +%,d bytes per connection by the class histogram), %d"
                     + " threads, %d in handshake, at most %d handshake slots in use%n",
                 CONNECTIONS,
                 bytesSent.get() / CONNECTIONS,
                 rss3,
-                rss3 - rss2,
-                (rss3 - rss2) * 1024 / CONNECTIONS,
+                rss3 - rss0,
+                (rss3 - rss0) * 1024 / CONNECTIONS,
                 (heap3 - heap2) / CONNECTIONS,
                 threads3,
                 s.get("inHandshake"),
