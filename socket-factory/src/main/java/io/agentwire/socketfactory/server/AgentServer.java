@@ -50,7 +50,9 @@ import javax.net.ssl.SSLEngine;
  *       needs, whose hello arrives in one piece. When every slot is taken, a connection with a
  *       complete frame waits, unread, in arrival order; and while any waits, a slot holder whose
  *       peer has made no progress for the {@link Builder#handshakeStallTimeout stall timeout}
- *       (default 1 s) is closed to free its slot (counted as {@code evictedStalled}).
+ *       (default 1 s) is closed to free its slot (counted as {@code evictedStalled}). (With an
+ *       engine from another provider, whose framing the server does not know, a connection takes
+ *       its slot at its first byte.)
  *   <li><b>Connections</b> ({@link Builder#maxConnections}, default 20,000): a connection accepted
  *       beyond the limit makes the server close the <em>oldest connection still in its
  *       handshake</em> (counted as {@code evictedForCapacity}); only when every connection is

@@ -2,6 +2,7 @@ package io.agentwire.socketfactory.server;
 
 import io.agentwire.socketfactory.AgentConnectionException;
 import io.agentwire.socketfactory.AgentHandshakeException;
+import io.agentwire.socketfactory.AgentWireJsseProvider;
 import io.agentwire.socketfactory.FailureReason;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -143,16 +144,28 @@ final class ServerLoop implements Runnable {
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("the SSLContext cannot create engines: " + e, e);
     }
-    List<String> protocols = Arrays.asList(probe.getEnabledProtocols());
-    // Only these two framings are known here; any other engine gets every byte at once.
-    header =
-        protocols.equals(List.of("AgentWire/2"))
-            ? Header.AGENTWIRE
-            : protocols.equals(List.of("Noise")) ? Header.RAW : Header.UNKNOWN;
+    header = headerOf(context, Arrays.asList(probe.getEnabledProtocols()));
     packetSize = probe.getSession().getPacketBufferSize();
     netIn = ByteBuffer.allocate(2 * packetSize);
     netOut = ByteBuffer.allocate(Math.max(packetSize, 64 * 1024));
     appIn = ByteBuffer.allocate(probe.getSession().getApplicationBufferSize());
+  }
+
+  /**
+   * The framing of the context's engines, from their one enabled protocol: "AgentWire/2", "Noise"
+   * (raw mode), or "TLSv1.3" from an AgentWire context whose configuration relabels its sessions
+   * (only AgentWire mode allows the label). Any other engine gets every byte at once.
+   */
+  private static Header headerOf(SSLContext context, List<String> protocols) {
+    if (protocols.equals(List.of("Noise"))) {
+      return Header.RAW;
+    }
+    if (protocols.equals(List.of("AgentWire/2"))
+        || context.getProvider() instanceof AgentWireJsseProvider
+            && protocols.equals(List.of("TLSv1.3"))) {
+      return Header.AGENTWIRE;
+    }
+    return Header.UNKNOWN;
   }
 
   // ------------------------------------------------------------------------- life cycle

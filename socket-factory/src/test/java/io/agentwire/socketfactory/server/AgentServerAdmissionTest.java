@@ -285,7 +285,19 @@ class AgentServerAdmissionTest {
 
   @Test
   void aPartialFrameCostsOnlyItsBytesAndAWholeOneIsNeededForAnEngine() throws Exception {
-    try (AgentServer server = echoServer().maxConcurrentHandshakes(1).build().start()) {
+    aPartialFrameCostsOnlyItsBytes(ServerFixtures.SERVER_CONFIG);
+    // Sessions labelled TLSv1.3 (for OkHttp and Jetty) still frame as AgentWire.
+    aPartialFrameCostsOnlyItsBytes(
+        ServerFixtures.SERVER_CONFIG.toBuilder().sessionProtocolLabel("TLSv1.3").build());
+  }
+
+  private static void aPartialFrameCostsOnlyItsBytes(AgentSocketConfig config) throws Exception {
+    try (AgentServer server =
+        AgentServer.builder(config)
+            .handler(ServerFixtures.ECHO)
+            .maxConcurrentHandshakes(1)
+            .build()
+            .start()) {
       byte[] hello = hello(XX_CLIENT);
       try (Socket partial = raw(server)) {
         // All of the hello but its last byte: no slot, however long it waits.
