@@ -608,18 +608,16 @@ public final class RecordLayer {
   int readPlain(java.nio.ByteBuffer dst) {
     int n = Math.min(dst.remaining(), plainLimit - plainPos);
     dst.put(delivered, plainPos, n);
-    plainPos += n;
-    if (plainPos == plainLimit) {
-      Arrays.fill(delivered, 0, plainLimit, (byte) 0);
-      plainPos = 0;
-      plainLimit = 0;
-    }
-    return n;
+    return delivered(n);
   }
 
   int readPlain(byte[] b, int off, int len) {
     int n = Math.min(len, plainLimit - plainPos);
     System.arraycopy(delivered, plainPos, b, off, n);
+    return delivered(n);
+  }
+
+  private int delivered(int n) {
     plainPos += n;
     if (plainPos == plainLimit) {
       // Drop delivered plaintext from memory as soon as the application has it.
