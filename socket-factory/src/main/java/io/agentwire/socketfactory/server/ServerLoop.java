@@ -288,19 +288,31 @@ final class ServerLoop implements Runnable {
   private void sayGoodbye(Conn c) {
     try {
       c.engine.closeOutbound();
-      if (c.queue == null) {
-        netOut.clear();
-        for (int i = 0; i < 4; i++) {
-          SSLEngineResult r = c.engine.wrap(EMPTY, netOut);
-          if (r.bytesProduced() == 0 || r.getStatus() == Status.CLOSED) {
-            break;
-          }
+    } catch (RuntimeException e) {
+      return; // the peer gets a bare end of stream
+    }
+    if (c.queue == null) {
+      writeOwedFrames(c);
+    }
+  }
+
+  /**
+   * Best effort, never blocking: writes what the engine still owes the peer (a CLOSE, a REJECT, an
+   * ALERT) if the socket takes it now.
+   */
+  private void writeOwedFrames(Conn c) {
+    try {
+      netOut.clear();
+      for (int i = 0; i < 4; i++) {
+        SSLEngineResult r = c.engine.wrap(EMPTY, netOut);
+        if (r.bytesProduced() == 0 || r.getStatus() == Status.CLOSED) {
+          break;
         }
-        netOut.flip();
-        c.channel.write(netOut);
       }
+      netOut.flip();
+      c.channel.write(netOut);
     } catch (IOException | RuntimeException e) {
-      // the peer gets a bare end of stream
+      // best effort
     } finally {
       netOut.clear();
     }
@@ -1030,21 +1042,7 @@ final class ServerLoop implements Runnable {
       return;
     }
     if (c.engine != null && t instanceof SSLException && c.queue == null) {
-      try {
-        netOut.clear();
-        for (int i = 0; i < 4; i++) {
-          SSLEngineResult r = c.engine.wrap(EMPTY, netOut);
-          if (r.bytesProduced() == 0 || r.getStatus() == Status.CLOSED) {
-            break;
-          }
-        }
-        netOut.flip();
-        c.channel.write(netOut);
-      } catch (IOException | RuntimeException ignored) {
-        // best effort
-      } finally {
-        netOut.clear();
-      }
+      writeOwedFrames(c);
     }
     closeNow(c, t, true);
   }
