@@ -445,7 +445,7 @@ public final class AgentSslEngine extends SSLEngine {
         header[i] = src.get(src.position() + i);
       }
       frame = c.frameSize(header, 0);
-      deliverable = c.maxDeliverable(header, 0);
+      deliverable = c.maxDeliverable(frame);
     } catch (SSLException | RuntimeException e) {
       throw fail(e);
     }

@@ -195,11 +195,12 @@ public final class ConnectionCore {
   }
 
   /**
-   * The most application bytes the frame whose header is at {@code h[off]} can deliver: an upper
-   * bound known before decrypting (0 during the handshake, except raw mode's payloads).
+   * The most application bytes a frame of {@code frameSize} bytes (from {@link #frameSize}) can
+   * deliver: an upper bound known before decrypting (0 during the handshake, except raw mode's
+   * payloads).
    */
-  public int maxDeliverable(byte[] h, int off) throws SSLException {
-    int body = frameSize(h, off) - framing.headerBytes();
+  public int maxDeliverable(int frameSize) {
+    int body = frameSize - framing.headerBytes();
     if (records != null) {
       return records.maxDeliverable(body);
     }

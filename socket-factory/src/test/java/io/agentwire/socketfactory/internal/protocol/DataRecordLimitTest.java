@@ -64,7 +64,7 @@ class DataRecordLimitTest {
       pair.client.wrap(data, 0, data.length);
       byte[] frame = Arrays.copyOf(pair.client.outboundArray(), pair.client.outboundLength());
       pair.client.outboundDrained();
-      int bound = pair.server.maxDeliverable(frame, 0);
+      int bound = pair.server.maxDeliverable(pair.server.frameSize(frame, 0));
       assertEquals(data.length, bound, "padding " + padding);
       assertTrue(
           bound <= ConnectionCore.applicationBufferSize(config(SERVER_ID, padding)),
