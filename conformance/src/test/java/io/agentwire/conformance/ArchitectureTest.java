@@ -40,6 +40,7 @@ class ArchitectureTest {
 
   private static final String P = "io.agentwire.provider";
   private static final String S = "io.agentwire.socketfactory";
+  private static final String M = "io.agentwire.mls";
   private static final String GENERATED = ".jmh_generated";
   private static final String TEST_SUPPORT = "io.agentwire.testsupport";
 
@@ -111,6 +112,18 @@ class ArchitectureTest {
             P + ".ratchet.internal",
             P + ".x3dh",
             P + ".x3dh.internal"));
+    // HPKE (RFC 9180): a provider service over the backend's X25519/X448 and ChaCha20-Poly1305.
+    ALLOWED.put(
+        P + ".hpke",
+        List.of(P + ".backend", P + ".shared.internal", P + ".internal", P + ".hpke.internal"));
+    ALLOWED.put(
+        P + ".hpke.internal",
+        List.of(
+            P + ".backend",
+            P + ".backend.internal",
+            P + ".shared.internal",
+            P + ".xec",
+            P + ".hpke"));
     // native-accel implements the backend interface and nothing else of the provider's.
     ALLOWED.put("io.agentwire.nativeaccel", List.of(P + ".backend"));
     // socket-factory: the JSSE surface, identities and trust, the I/O-free protocol core, and the
@@ -122,6 +135,13 @@ class ArchitectureTest {
     ALLOWED.put(S + ".internal", concat(providerApi, S, S + ".identity", S + ".internal.protocol"));
     // the non-blocking server: engines from an SSLContext, over the public socket-factory API.
     ALLOWED.put(S + ".server", List.of(S, S + ".identity"));
+    // mls: RFC 9420 groups over the provider's public API; its internals serve only itself.
+    List<String> mlsProviderApi = List.of(P, P + ".backend", P + ".hpke", P + ".xec");
+    ALLOWED.put(M, concat(mlsProviderApi, M + ".internal.."));
+    for (String layer :
+        List.of("codec", "crypto", "message", "tree", "schedule", "framing", "group")) {
+      ALLOWED.put(M + ".internal." + layer, concat(mlsProviderApi, M, M + ".internal.."));
+    }
     // the command line and the benchmarks: public API only.
     List<String> publicApi =
         List.of(
@@ -133,7 +153,9 @@ class ArchitectureTest {
             P + ".xec",
             S,
             S + ".identity",
-            S + ".server");
+            S + ".server",
+            P + ".hpke",
+            M);
     ALLOWED.put("io.agentwire.cli", publicApi);
     ALLOWED.put(
         "io.agentwire.bench",
