@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentwire.mls.internal.codec.TlsWriter;
+import io.agentwire.mls.internal.message.AuthenticatedContent;
+import io.agentwire.mls.internal.message.Commit;
+import io.agentwire.mls.internal.message.FramedContent;
 import io.agentwire.mls.internal.message.MlsMessage;
 import io.agentwire.mls.internal.message.Node;
 import io.agentwire.mls.internal.message.Proposal;
@@ -110,6 +114,78 @@ class OtherVectorsRoundTripTest {
       MlsMessage m = MlsMessage.decode(w);
       assertEquals(1, m.welcome().secrets().size());
       assertArrayEquals(w, m.toBytes());
+    }
+  }
+
+  private static void message(JsonNode hex, int wireFormat) throws Exception {
+    byte[] in = hex(hex);
+    MlsMessage m = MlsMessage.decode(in);
+    assertEquals(wireFormat, m.wireFormat());
+    assertArrayEquals(in, m.toBytes());
+  }
+
+  /**
+   * The passive-client files' key packages, Welcomes, optional ratchet trees, and every epoch's
+   * proposals and commits (public or private messages) round-trip.
+   */
+  @Test
+  void passiveClientMessagesRoundTrip() throws Exception {
+    int messages = 0;
+    for (String f :
+        new String[] {
+          "passive-client-welcome.json",
+          "passive-client-handling-commit.json",
+          "passive-client-random.json"
+        }) {
+      for (JsonNode c : file(f)) {
+        message(c.get("key_package"), MlsMessage.KEY_PACKAGE);
+        message(c.get("welcome"), MlsMessage.WELCOME);
+        if (!c.get("ratchet_tree").isNull()) {
+          tree(c.get("ratchet_tree"));
+        }
+        for (JsonNode e : c.get("epochs")) {
+          for (JsonNode p : e.get("proposals")) {
+            byte[] in = hex(p);
+            assertArrayEquals(in, MlsMessage.decode(in).toBytes());
+            messages++;
+          }
+          byte[] in = hex(e.get("commit"));
+          assertArrayEquals(in, MlsMessage.decode(in).toBytes());
+          messages++;
+        }
+      }
+    }
+    assertTrue(messages > 100, "messages: " + messages);
+  }
+
+  /** message-protection's plain contents and their protected forms round-trip. */
+  @Test
+  void messageProtectionStructsRoundTrip() throws Exception {
+    for (JsonNode c : file("message-protection.json")) {
+      byte[] proposal = hex(c.get("proposal"));
+      assertArrayEquals(proposal, Wire.decode(proposal, Proposal::read, "Proposal").toBytes());
+      byte[] commit = hex(c.get("commit"));
+      assertArrayEquals(commit, Wire.decode(commit, Commit::read, "Commit").toBytes());
+      message(c.get("proposal_pub"), MlsMessage.PUBLIC_MESSAGE);
+      message(c.get("proposal_priv"), MlsMessage.PRIVATE_MESSAGE);
+      message(c.get("commit_pub"), MlsMessage.PUBLIC_MESSAGE);
+      message(c.get("commit_priv"), MlsMessage.PRIVATE_MESSAGE);
+      message(c.get("application_priv"), MlsMessage.PRIVATE_MESSAGE);
+    }
+  }
+
+  /** transcript-hashes' AuthenticatedContent round-trips and gives its transcript input. */
+  @Test
+  void authenticatedContentsRoundTrip() throws Exception {
+    for (JsonNode c : file("transcript-hashes.json")) {
+      byte[] in = hex(c.get("authenticated_content"));
+      AuthenticatedContent ac = Wire.decode(in, AuthenticatedContent::read, "AuthenticatedContent");
+      assertArrayEquals(in, ac.toBytes());
+      assertEquals(FramedContent.COMMIT, ac.content().contentType());
+      // ConfirmedTranscriptHashInput is AuthenticatedContent without the confirmation tag.
+      byte[] tag = new TlsWriter().opaque(ac.auth().confirmationTag()).toByteArray();
+      assertArrayEquals(
+          Arrays.copyOf(in, in.length - tag.length), ac.confirmedTranscriptHashInput());
     }
   }
 }
