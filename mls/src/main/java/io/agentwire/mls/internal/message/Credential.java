@@ -8,7 +8,9 @@ import java.util.Objects;
 
 /**
  * {@code Credential} of RFC 9420 §5.3: a basic credential's {@code identity}, or an X.509
- * credential's certificate chain ({@code Certificate certificates<V>}, leaf first).
+ * credential's certificate chain ({@code Certificate certificates<V>}, leaf first). An X.509
+ * credential's {@link #identity()} is empty (its identity is in the leaf certificate); a basic
+ * credential's {@link #certificates()} is empty.
  *
  * <p>Credential types are extensible (the IANA registry) but the RFC gives the body of an unknown
  * type no length of its own. Like other implementations, this one reads the body of any type other
@@ -28,7 +30,7 @@ public record Credential(int credentialType, byte[] identity, List<byte[]> certi
     }
     certificates = Wire.copy(certificates == null ? List.of() : certificates);
     if (credentialType == X509) {
-      identity = null;
+      identity = new byte[0];
     } else {
       Objects.requireNonNull(identity, "identity");
       if (!certificates.isEmpty()) {

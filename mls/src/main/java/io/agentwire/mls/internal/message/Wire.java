@@ -15,7 +15,10 @@ import java.util.List;
  * the value (never mutate an array obtained from an accessor); lists are unmodifiable; a {@code
  * uint32} is held in an {@code int} with its bits unchanged, so values of 2^31 and above read as
  * negative numbers and every index check must reject {@code x < 0} as well as {@code x >= n}; a
- * {@code uint64} is held in a {@code long} the same way.
+ * {@code uint64} is held in a {@code long} the same way. Where a type does not say that its
+ * equality is that of its encoding, a record holding arrays compares them by identity: compare
+ * {@code toBytes()} instead. Decoding never recurses through a struct of its own kind, so hostile
+ * nesting cannot exhaust the stack.
  */
 public final class Wire {
 
