@@ -135,6 +135,13 @@ class TreeKemJoinersTest {
       }
     }
 
+    // a leaf factory that does not use the path's leaf key or parent hash is refused
+    MlsException wrongLeaf =
+        assertThrows(
+            MlsException.class,
+            () -> TreeKem.create(afterProposals.copy(), committer, (key, ph) -> template));
+    assertEquals(MlsException.Reason.INVALID, wrongLeaf.reason());
+
     for (Map.Entry<LeafIndex, Suite.KeyPair> j : joinerKeys.entrySet()) {
       byte[] ps = created.pathSecretFor(j.getKey());
       assertNotNull(ps, "path secret for " + j.getKey());

@@ -25,7 +25,8 @@ import java.util.Set;
  *
  * <pre>{@code
  * // committer, on its working copy of the tree with the commit's proposals applied
- * TreeKem.Created c = TreeKem.create(tree, me, myLeafTemplate, sigPriv, groupId);
+ * TreeKem.Created c = TreeKem.create(tree, me, (encKey, parentHash) -> mySignedCommitLeaf(...));
+ * //   or TreeKem.create(tree, me, myLeafTemplate, sigPriv, groupId) with a raw signature key
  * byte[] ctx = provisionalContext(tree.treeHash()).toBytes();
  * UpdatePath path = c.encrypt(ctx, joinersOfThisCommit);
  * c.commitSecret(); c.privateTree(); c.pathSecretFor(joiner);   // key schedule, Welcome
@@ -74,12 +75,9 @@ public final class TreeKem {
   }
 
   /**
-   * Step one for a committer, from a given leaf secret: the leaf's key pair is
-   * DeriveKeyPair(DeriveSecret(leaf_secret, "node")), path_secret[0] = DeriveSecret(leaf_secret,
-   * "path") and so on up the filtered direct path (§7.4); the path's public keys and parent hashes
-   * are merged into {@code tree}, and a new commit-source leaf node with the template's signature
-   * key, credential, capabilities and extensions, the new encryption key and parent hash, signed
-   * for ({@code groupId}, committer), replaces the committer's leaf.
+   * Step one for a committer, from a given leaf secret, signing with a raw signature key: the new
+   * leaf takes the template's signature key, credential, capabilities and extensions (see {@link
+   * #create(RatchetTree, LeafIndex, LeafFactory, byte[])}).
    */
   public static Created create(
       RatchetTree tree,
@@ -88,6 +86,63 @@ public final class TreeKem {
       byte[] signaturePrivateKey,
       byte[] groupId,
       byte[] leafSecret)
+      throws MlsException {
+    Suite suite = tree.suite();
+    LeafFactory factory =
+        (encryptionKey, parentHash) -> {
+          LeafNode unsigned =
+              new LeafNode(
+                  encryptionKey,
+                  template.signatureKey(),
+                  template.credential(),
+                  template.capabilities(),
+                  LeafNode.COMMIT,
+                  null,
+                  parentHash,
+                  template.extensions(),
+                  new byte[0]);
+          return unsigned.withSignature(
+              suite.signWithLabel(
+                  signaturePrivateKey,
+                  "LeafNodeTBS",
+                  unsigned.toBeSigned(groupId, committer.value())));
+        };
+    return create(tree, committer, factory, leafSecret);
+  }
+
+  /**
+   * Makes the committer's new leaf node once its encryption key and parent hash are known: a
+   * commit-source LeafNode with exactly these two values, signed for the group and the committer's
+   * leaf index (LeafNodeTBS, §7.2). Lets the caller choose the other fields and sign with a key it
+   * holds itself.
+   */
+  @FunctionalInterface
+  public interface LeafFactory {
+    LeafNode make(byte[] encryptionKey, byte[] parentHash) throws MlsException;
+  }
+
+  /** Step one for a committer with a fresh random leaf secret and a caller-made leaf node. */
+  public static Created create(RatchetTree tree, LeafIndex committer, LeafFactory leaf)
+      throws MlsException {
+    byte[] leafSecret = new byte[tree.suite().hashLength()];
+    RANDOM.nextBytes(leafSecret);
+    try {
+      return create(tree, committer, leaf, leafSecret);
+    } finally {
+      Arrays.fill(leafSecret, (byte) 0);
+    }
+  }
+
+  /**
+   * Step one for a committer: the leaf's key pair is DeriveKeyPair(DeriveSecret(leaf_secret,
+   * "node")), path_secret[0] = DeriveSecret(leaf_secret, "path") and so on up the filtered direct
+   * path of {@code tree} (the tree with this commit's proposals applied, §7.4); the path's public
+   * keys and parent hashes are merged into {@code tree}, and the leaf {@code factory} makes for the
+   * new encryption key and parent hash replaces the committer's leaf (INVALID if it is not a
+   * commit-source leaf with those two values).
+   */
+  public static Created create(
+      RatchetTree tree, LeafIndex committer, LeafFactory factory, byte[] leafSecret)
       throws MlsException {
     Suite suite = tree.suite();
     tree.requireLeaf(committer);
@@ -105,21 +160,11 @@ public final class TreeKem {
     }
     byte[] commitSecret = suite.deriveSecret(ps, "path");
     byte[] parentHash = tree.mergePathNodes(committer, publicKeys);
-    LeafNode unsigned =
-        new LeafNode(
-            leafKeys.publicKey(),
-            template.signatureKey(),
-            template.credential(),
-            template.capabilities(),
-            LeafNode.COMMIT,
-            null,
-            parentHash,
-            template.extensions(),
-            new byte[0]);
-    byte[] signature =
-        suite.signWithLabel(
-            signaturePrivateKey, "LeafNodeTBS", unsigned.toBeSigned(groupId, committer.value()));
-    LeafNode leaf = unsigned.withSignature(signature);
+    LeafNode leaf = factory.make(leafKeys.publicKey().clone(), parentHash.clone());
+    if (!MessageDigest.isEqual(leaf.encryptionKey(), leafKeys.publicKey())) {
+      priv.wipe();
+      throw RatchetTree.invalid("the committer's new leaf does not carry the path's leaf key");
+    }
     tree.setCommitLeaf(committer, leaf, parentHash);
     return new Created(tree, committer, steps, secrets, leaf, commitSecret, priv);
   }
