@@ -41,8 +41,10 @@ import javax.security.auth.Destroyable;
  * it was. {@link #sendKey} consumes at once: a sender must never reuse a generation.
  *
  * <p>Thread-safe: every method synchronizes on the tree, so concurrent senders get distinct
- * generations. A {@link PendingKey} commits only if the tree has not changed since it was derived
- * ({@link Reason#STATE} otherwise; derive again). {@link #destroy()} wipes every secret.
+ * generations. A {@link PendingKey} commits only if what it was derived from is still there: if
+ * another key committed in between moved the same ratchet (or derived the same leaf or path), the
+ * commit fails with {@link Reason#STATE} and changes nothing (derive again); keys of other
+ * ratchets, or skipped keys, do not conflict. {@link #destroy()} wipes every secret.
  */
 public final class SecretTree implements Destroyable {
 
@@ -103,7 +105,6 @@ public final class SecretTree implements Destroyable {
   /** Every retained skipped key, oldest first (ids from {@link #skipId}). */
   private final LinkedHashSet<Long> skippedOrder = new LinkedHashSet<>();
 
-  private long version;
   private boolean destroyed;
 
   /**
@@ -235,6 +236,7 @@ public final class SecretTree implements Destroyable {
               + " allowed");
     }
     PendingKey k = new PendingKey(this, leaf, type, generation);
+    k.baseNext = next;
     byte[] secret;
     if (state == null) {
       deriveLeaf(leaf, k);
@@ -315,11 +317,26 @@ public final class SecretTree implements Destroyable {
     if (destroyed) {
       throw new MlsException(Reason.STATE, "secret tree destroyed");
     }
-    if (k.version != version) {
+    // The plan must still fit the tree: another key committed in between may have derived this
+    // leaf, expanded the same ancestor, moved this ratchet or used this skipped key.
+    Leaf current = leaves.get(k.leaf);
+    boolean fits;
+    if (k.expandedNode >= 0) {
+      fits = current == null && nodes.containsKey(k.expandedNode);
+    } else if (k.consumesSkipped) {
+      if (current == null || !current.skipped.containsKey(skipId(k.leaf, k.type, k.generation))) {
+        throw new MlsException(
+            Reason.SECRET_CONSUMED,
+            k.type.label + " generation " + k.generation + " of leaf " + k.leaf + " already used");
+      }
+      fits = true;
+    } else {
+      fits = current != null && current.ratchet(k.type).next == k.baseNext;
+    }
+    if (!fits) {
       throw new MlsException(
           Reason.STATE, "secret tree changed since this key was derived; derive it again");
     }
-    version++;
     if (k.expandedNode >= 0) {
       Labels.wipe(nodes.remove(k.expandedNode));
       nodes.putAll(k.newNodes);
@@ -380,7 +397,6 @@ public final class SecretTree implements Destroyable {
   @Override
   public synchronized void destroy() {
     destroyed = true;
-    version++;
     for (byte[] s : nodes.values()) {
       Labels.wipe(s);
     }
@@ -412,7 +428,7 @@ public final class SecretTree implements Destroyable {
    */
   public static final class PendingKey implements AutoCloseable {
     private final SecretTree tree;
-    private final long version;
+    private long baseNext;
     private final int leaf;
     private final RatchetType type;
     private final long generation;
@@ -430,7 +446,6 @@ public final class SecretTree implements Destroyable {
 
     private PendingKey(SecretTree tree, int leaf, RatchetType type, long generation) {
       this.tree = tree;
-      this.version = tree.version;
       this.leaf = leaf;
       this.type = type;
       this.generation = generation;
@@ -466,7 +481,8 @@ public final class SecretTree implements Destroyable {
     /**
      * Consumes the key: advances the ratchet past it and stores the keys it skipped. Idempotent.
      *
-     * @throws MlsException STATE if the tree changed (or was destroyed) since this was derived
+     * @throws MlsException STATE if the ratchet this came from moved (or the tree was destroyed)
+     *     since it was derived; SECRET_CONSUMED if its skipped key was used meanwhile
      */
     public void commit() throws MlsException {
       checkOpen();
