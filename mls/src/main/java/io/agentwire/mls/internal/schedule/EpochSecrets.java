@@ -154,6 +154,11 @@ public final class EpochSecrets implements Destroyable {
     }
   }
 
+  /** {@link #export(byte[], byte[], int)} with the label's UTF-8 bytes. */
+  public byte[] export(String label, byte[] context, int length) throws MlsException {
+    return export(label.getBytes(java.nio.charset.StandardCharsets.UTF_8), context, length);
+  }
+
   /** The external key pair, KEM.DeriveKeyPair(external_secret) (§8.3). */
   public Suite.KeyPair externalKeyPair() throws MlsException {
     byte[] secret = copy(external);

@@ -2,6 +2,8 @@ package io.agentwire.mls.internal.schedule;
 
 import io.agentwire.mls.MlsException;
 import io.agentwire.mls.MlsException.Reason;
+import io.agentwire.mls.internal.codec.TlsReader;
+import io.agentwire.mls.internal.codec.TlsWriter;
 import io.agentwire.mls.internal.crypto.Suite;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -41,8 +43,10 @@ import javax.security.auth.Destroyable;
  * it was. {@link #sendKey} consumes at once: a sender must never reuse a generation.
  *
  * <p>Thread-safe: every method synchronizes on the tree, so concurrent senders get distinct
- * generations. A {@link PendingKey} commits only if the tree has not changed since it was derived
- * ({@link Reason#STATE} otherwise; derive again). {@link #destroy()} wipes every secret.
+ * generations. A {@link PendingKey} commits only if what it was derived from is still there: if
+ * another key committed in between moved the same ratchet (or derived the same leaf or path), the
+ * commit fails with {@link Reason#STATE} and changes nothing (derive again); keys of other
+ * ratchets, or skipped keys, do not conflict. {@link #destroy()} wipes every secret.
  */
 public final class SecretTree implements Destroyable {
 
@@ -103,7 +107,6 @@ public final class SecretTree implements Destroyable {
   /** Every retained skipped key, oldest first (ids from {@link #skipId}). */
   private final LinkedHashSet<Long> skippedOrder = new LinkedHashSet<>();
 
-  private long version;
   private boolean destroyed;
 
   /**
@@ -127,6 +130,17 @@ public final class SecretTree implements Destroyable {
     }
     this.root = width - 1;
     nodes.put(root, encryptionSecret.clone());
+  }
+
+  private SecretTree(Suite suite, int leafCount, Limits limits) {
+    this.suite = suite;
+    this.limits = Objects.requireNonNull(limits, "limits");
+    this.leafCount = leafCount;
+    int width = Integer.highestOneBit(leafCount);
+    if (width < leafCount) {
+      width <<= 1;
+    }
+    this.root = width - 1;
   }
 
   /** The number of leaves. */
@@ -235,6 +249,7 @@ public final class SecretTree implements Destroyable {
               + " allowed");
     }
     PendingKey k = new PendingKey(this, leaf, type, generation);
+    k.baseNext = next;
     byte[] secret;
     if (state == null) {
       deriveLeaf(leaf, k);
@@ -315,11 +330,26 @@ public final class SecretTree implements Destroyable {
     if (destroyed) {
       throw new MlsException(Reason.STATE, "secret tree destroyed");
     }
-    if (k.version != version) {
+    // The plan must still fit the tree: another key committed in between may have derived this
+    // leaf, expanded the same ancestor, moved this ratchet or used this skipped key.
+    Leaf current = leaves.get(k.leaf);
+    boolean fits;
+    if (k.expandedNode >= 0) {
+      fits = current == null && nodes.containsKey(k.expandedNode);
+    } else if (k.consumesSkipped) {
+      if (current == null || !current.skipped.containsKey(skipId(k.leaf, k.type, k.generation))) {
+        throw new MlsException(
+            Reason.SECRET_CONSUMED,
+            k.type.label + " generation " + k.generation + " of leaf " + k.leaf + " already used");
+      }
+      fits = true;
+    } else {
+      fits = current != null && current.ratchet(k.type).next == k.baseNext;
+    }
+    if (!fits) {
       throw new MlsException(
           Reason.STATE, "secret tree changed since this key was derived; derive it again");
     }
-    version++;
     if (k.expandedNode >= 0) {
       Labels.wipe(nodes.remove(k.expandedNode));
       nodes.putAll(k.newNodes);
@@ -349,12 +379,19 @@ public final class SecretTree implements Destroyable {
       skippedOrder.add(sid);
     }
     k.newSkipped.clear();
-    while (state.skipped.size() > limits.maxSkippedPerLeaf()) {
-      Iterator<Map.Entry<Long, KeyNonce>> it = state.skipped.entrySet().iterator();
-      Map.Entry<Long, KeyNonce> eldest = it.next();
-      it.remove();
-      skippedOrder.remove(eldest.getKey());
-      eldest.getValue().wipe();
+    evict(state);
+  }
+
+  /** Deletes the oldest skipped keys past the per-leaf bound (of {@code state}) and the total. */
+  private void evict(Leaf state) {
+    for (Leaf l : state != null ? List.of(state) : leaves.values()) {
+      while (l.skipped.size() > limits.maxSkippedPerLeaf()) {
+        Iterator<Map.Entry<Long, KeyNonce>> it = l.skipped.entrySet().iterator();
+        Map.Entry<Long, KeyNonce> eldest = it.next();
+        it.remove();
+        skippedOrder.remove(eldest.getKey());
+        eldest.getValue().wipe();
+      }
     }
     while (skippedOrder.size() > limits.maxSkippedTotal()) {
       Iterator<Long> it = skippedOrder.iterator();
@@ -364,6 +401,177 @@ public final class SecretTree implements Destroyable {
       if (kn != null) {
         kn.wipe();
       }
+    }
+  }
+
+  /** The next generation {@code leaf}'s ratchet would send or expect (0 for an unused leaf). */
+  public synchronized long nextGeneration(int leaf, RatchetType type) throws MlsException {
+    checkLeaf(leaf);
+    Leaf state = leaves.get(leaf);
+    return state == null ? 0 : state.ratchet(type).next;
+  }
+
+  private static final int SNAPSHOT_FORMAT = 1;
+
+  /**
+   * Writes this tree's whole state (unexpanded node secrets, each used leaf's two ratchets and the
+   * retained skipped keys, oldest first) for a group snapshot. The encoding holds secrets: store it
+   * as one.
+   *
+   * <p><b>Send lease.</b> With {@code ownLeaf >= 0}, that leaf's two ratchets are written {@code
+   * lease} generations ahead of where they are (up to the uint32 limit), with their ratchet secrets
+   * advanced to match: a tree restored from the snapshot starts sending there, so it can never
+   * reuse a generation the live tree sends before it reaches the same point. The live tree is not
+   * moved; the caller keeps it below the lease end ({@link #nextGeneration}). Costs {@code lease}
+   * hash evaluations per ratchet.
+   */
+  public synchronized void write(TlsWriter w, int ownLeaf, long lease) throws MlsException {
+    if (destroyed) {
+      throw new MlsException(Reason.STATE, "secret tree destroyed");
+    }
+    if (lease < 0) {
+      throw new IllegalArgumentException("lease " + lease);
+    }
+    if (ownLeaf >= 0) {
+      checkLeaf(ownLeaf);
+      ensureLeaf(ownLeaf);
+    }
+    w.u8(SNAPSHOT_FORMAT).u32(leafCount);
+    List<Integer> nodeIds = new ArrayList<>(nodes.keySet());
+    nodeIds.sort(null);
+    w.vector(nodeIds, (x, n) -> x.u32(n).opaque(nodes.get(n)));
+    List<Integer> leafIds = new ArrayList<>(leaves.keySet());
+    leafIds.sort(null);
+    List<byte[]> advanced = new ArrayList<>();
+    try {
+      w.vector(
+          () -> {
+            for (int id : leafIds) {
+              Leaf l = leaves.get(id);
+              w.u32(id);
+              for (Ratchet r : new Ratchet[] {l.handshake, l.application}) {
+                if (id == ownLeaf && lease > 0) {
+                  long target = Math.min(r.next + lease, MAX_GENERATION + 1);
+                  byte[] secret = r.secret.clone();
+                  for (long g = r.next; g < target; g++) {
+                    byte[] following = treeSecret(secret, "secret", g, suite.hashLength());
+                    Labels.wipe(secret);
+                    secret = following;
+                  }
+                  advanced.add(secret);
+                  w.u64(target).opaque(secret);
+                } else {
+                  w.u64(r.next).opaque(r.secret);
+                }
+              }
+            }
+          });
+    } finally {
+      for (byte[] a : advanced) {
+        Labels.wipe(a);
+      }
+    }
+    w.vector(
+        new ArrayList<>(skippedOrder),
+        (x, sid) -> {
+          int leaf = (int) (sid >>> 33);
+          KeyNonce kn = leaves.get(leaf).skipped.get(sid);
+          x.u32(leaf).u8((int) ((sid >>> 32) & 1)).u32(sid & MAX_GENERATION);
+          x.opaque(kn.key).opaque(kn.nonce);
+        });
+  }
+
+  /**
+   * Reads a tree {@link #write} wrote. Every field is checked (sizes, indices, lengths, each
+   * skipped key below its ratchet); a bad one is MALFORMED, an unknown format UNSUPPORTED. Skipped
+   * keys beyond {@code limits} are dropped, oldest first.
+   */
+  public static SecretTree read(Suite suite, TlsReader r, Limits limits) throws MlsException {
+    int format = r.u8();
+    if (format != SNAPSHOT_FORMAT) {
+      throw new MlsException(Reason.UNSUPPORTED, "secret tree snapshot format " + format);
+    }
+    long count = r.u32();
+    if (count < 1 || count > MAX_LEAVES) {
+      throw new MlsException(Reason.MALFORMED, "secret tree of " + count + " leaves");
+    }
+    SecretTree t = new SecretTree(suite, (int) count, limits);
+    try {
+      int width = t.root + 1;
+      int nh = suite.hashLength();
+      TlsReader nodes = r.vectorBody();
+      while (nodes.remaining() > 0) {
+        long n = nodes.u32();
+        byte[] secret = nodes.opaque(nh);
+        if (n >= 2L * width - 1 || secret.length != nh || t.nodes.put((int) n, secret) != null) {
+          throw new MlsException(Reason.MALFORMED, "bad node secret in snapshot");
+        }
+      }
+      TlsReader leaves = r.vectorBody();
+      while (leaves.remaining() > 0) {
+        long leaf = leaves.u32();
+        Ratchet hs = readRatchet(leaves, nh);
+        Ratchet app = readRatchet(leaves, nh);
+        if (leaf >= count || t.leaves.put((int) leaf, new Leaf(hs, app)) != null) {
+          throw new MlsException(Reason.MALFORMED, "bad leaf in snapshot");
+        }
+      }
+      TlsReader skipped = r.vectorBody();
+      while (skipped.remaining() > 0) {
+        long leaf = skipped.u32();
+        int type = skipped.u8();
+        long gen = skipped.u32();
+        byte[] key = skipped.opaque(suite.aeadKeyLength());
+        byte[] nonce = skipped.opaque(suite.aeadNonceLength());
+        Leaf l = leaf < count ? t.leaves.get((int) leaf) : null;
+        if (l == null
+            || type > 1
+            || key.length != suite.aeadKeyLength()
+            || nonce.length != suite.aeadNonceLength()) {
+          throw new MlsException(Reason.MALFORMED, "bad skipped key in snapshot");
+        }
+        RatchetType rt = RatchetType.values()[type];
+        long sid = skipId((int) leaf, rt, gen);
+        if (gen >= l.ratchet(rt).next || l.skipped.put(sid, new KeyNonce(key, nonce)) != null) {
+          throw new MlsException(Reason.MALFORMED, "bad skipped key in snapshot");
+        }
+        t.skippedOrder.add(sid);
+      }
+      t.evict(null);
+      return t;
+    } catch (MlsException | RuntimeException e) {
+      t.destroy();
+      throw e;
+    }
+  }
+
+  private static Ratchet readRatchet(TlsReader r, int nh) throws MlsException {
+    long next = r.u64();
+    byte[] secret = r.opaque(nh);
+    if (next < 0 || next > MAX_GENERATION + 1 || secret.length != nh) {
+      throw new MlsException(Reason.MALFORMED, "bad ratchet in snapshot");
+    }
+    Ratchet ratchet = new Ratchet(secret);
+    ratchet.next = next;
+    return ratchet;
+  }
+
+  /** Derives and stores {@code leaf}'s ratchets if they do not exist yet (no key is consumed). */
+  private void ensureLeaf(int leaf) throws MlsException {
+    if (leaves.containsKey(leaf)) {
+      return;
+    }
+    PendingKey k = new PendingKey(this, leaf, RatchetType.HANDSHAKE, 0);
+    try {
+      deriveLeaf(leaf, k);
+      Labels.wipe(nodes.remove(k.expandedNode));
+      nodes.putAll(k.newNodes);
+      k.newNodes.clear();
+      leaves.put(leaf, new Leaf(new Ratchet(k.newHandshake), new Ratchet(k.newApplication)));
+      k.newHandshake = null;
+      k.newApplication = null;
+    } finally {
+      k.close();
     }
   }
 
@@ -380,7 +588,6 @@ public final class SecretTree implements Destroyable {
   @Override
   public synchronized void destroy() {
     destroyed = true;
-    version++;
     for (byte[] s : nodes.values()) {
       Labels.wipe(s);
     }
@@ -412,7 +619,7 @@ public final class SecretTree implements Destroyable {
    */
   public static final class PendingKey implements AutoCloseable {
     private final SecretTree tree;
-    private final long version;
+    private long baseNext;
     private final int leaf;
     private final RatchetType type;
     private final long generation;
@@ -430,7 +637,6 @@ public final class SecretTree implements Destroyable {
 
     private PendingKey(SecretTree tree, int leaf, RatchetType type, long generation) {
       this.tree = tree;
-      this.version = tree.version;
       this.leaf = leaf;
       this.type = type;
       this.generation = generation;
@@ -466,7 +672,8 @@ public final class SecretTree implements Destroyable {
     /**
      * Consumes the key: advances the ratchet past it and stores the keys it skipped. Idempotent.
      *
-     * @throws MlsException STATE if the tree changed (or was destroyed) since this was derived
+     * @throws MlsException STATE if the ratchet this came from moved (or the tree was destroyed)
+     *     since it was derived; SECRET_CONSUMED if its skipped key was used meanwhile
      */
     public void commit() throws MlsException {
       checkOpen();
