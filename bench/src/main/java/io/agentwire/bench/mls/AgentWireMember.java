@@ -20,7 +20,7 @@ final class AgentWireMember implements GroupMember {
   }
 
   @Override
-  public Commit add(List<byte[]> keyPackages) {
+  public Commit add(List<byte[]> keyPackages, boolean treeInWelcome) {
     throw new UnsupportedOperationException();
   }
 
@@ -50,7 +50,12 @@ final class AgentWireMember implements GroupMember {
   }
 
   @Override
-  public void join(byte[] welcome) {
+  public byte[] ratchetTree() {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public void join(byte[] welcome, byte[] ratchetTree) {
     throw new UnsupportedOperationException();
   }
 
