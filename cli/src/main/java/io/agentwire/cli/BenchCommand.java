@@ -30,6 +30,18 @@ final class BenchCommand implements Callable<Integer> {
   boolean engines;
 
   @Option(
+      names = "--mls",
+      description =
+          "The MLS comparison instead: AgentWire's MLS against bcmls 1.84, 2 to 10,000 members.")
+  boolean mls;
+
+  @Option(
+      names = "--mls-sizes",
+      paramLabel = "N,N...",
+      description = "With --mls: only these group sizes (default 2,16,128,1024,10000).")
+  String mlsSizes;
+
+  @Option(
       names = "--jar",
       paramLabel = "FILE",
       description =
@@ -50,7 +62,11 @@ final class BenchCommand implements Callable<Integer> {
     cmd.add("-cp");
     cmd.add(benchJar.toString());
     cmd.add("io.agentwire.bench.Report");
-    cmd.add(engines ? "--engines" : "--compare");
+    cmd.add(mls ? "--mls" : engines ? "--engines" : "--compare");
+    if (mls && mlsSizes != null) {
+      cmd.add("--mls-sizes");
+      cmd.add(mlsSizes);
+    }
     if (quick) {
       cmd.add("--quick");
     }

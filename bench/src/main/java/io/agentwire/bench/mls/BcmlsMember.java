@@ -9,6 +9,7 @@ import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.mls.TreeKEM.LeafIndex;
 import org.bouncycastle.mls.TreeKEM.LeafNode;
 import org.bouncycastle.mls.TreeKEM.LifeTime;
+import org.bouncycastle.mls.TreeKEM.TreeKEMPublicKey;
 import org.bouncycastle.mls.codec.Capabilities;
 import org.bouncycastle.mls.codec.Credential;
 import org.bouncycastle.mls.codec.Extension;
@@ -86,27 +87,28 @@ public final class BcmlsMember implements GroupMember {
   }
 
   @Override
-  public Commit add(List<byte[]> keyPackages) throws Exception {
+  public Commit add(List<byte[]> keyPackages, boolean treeInWelcome) throws Exception {
     List<Proposal> adds = new ArrayList<>(keyPackages.size());
     for (byte[] kp : keyPackages) {
       adds.add(Proposal.add(decode(kp).keyPackage));
     }
-    return commit(adds, false, true);
+    return commit(adds, false, true, treeInWelcome);
   }
 
   @Override
   public Commit update() throws Exception {
-    return commit(new ArrayList<>(), true, false);
+    return commit(new ArrayList<>(), true, false, true);
   }
 
   @Override
   public Commit remove(int leaf) throws Exception {
     List<Proposal> p = new ArrayList<>();
     p.add(Proposal.remove(new LeafIndex(leaf)));
-    return commit(p, true, false);
+    return commit(p, true, false, true);
   }
 
-  private Commit commit(List<Proposal> proposals, boolean forcePath, boolean welcome)
+  private Commit commit(
+      List<Proposal> proposals, boolean forcePath, boolean welcome, boolean inlineTree)
       throws Exception {
     if (pending != null) {
       throw new IllegalStateException("a commit is pending");
@@ -116,7 +118,7 @@ public final class BcmlsMember implements GroupMember {
     Group.GroupWithMessage gwm =
         group.commit(
             new Secret(leafSecret),
-            new Group.CommitOptions(proposals, true, forcePath, null),
+            new Group.CommitOptions(proposals, inlineTree, forcePath, null),
             new Group.MessageOptions(false, new byte[0], 0),
             new Group.CommitParameters(Group.NORMAL_COMMIT_PARAMS));
     byte[] commit = MLSOutputStream.encode(gwm.message);
@@ -153,7 +155,17 @@ public final class BcmlsMember implements GroupMember {
   }
 
   @Override
-  public void join(byte[] welcome) throws Exception {
+  public byte[] ratchetTree() throws Exception {
+    return MLSOutputStream.encode(group.getTree());
+  }
+
+  @Override
+  public void join(byte[] welcome, byte[] ratchetTree) throws Exception {
+    TreeKEMPublicKey tree = null;
+    if (ratchetTree != null) {
+      tree = (TreeKEMPublicKey) MLSInputStream.decode(ratchetTree, TreeKEMPublicKey.class);
+      tree.setSuite(suite);
+    }
     group =
         new Group(
             suite.getHPKE().serializePrivateKey(initKey.getPrivate()),
@@ -161,7 +173,7 @@ public final class BcmlsMember implements GroupMember {
             signaturePrivate(),
             keyPackage,
             decode(welcome).welcome,
-            null,
+            tree,
             new HashMap<>(),
             new HashMap<>());
   }

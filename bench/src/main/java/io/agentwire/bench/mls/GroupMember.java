@@ -20,7 +20,18 @@ public interface GroupMember {
   void create(byte[] groupId) throws Exception;
 
   /** A pending commit adding all these KeyPackages, with the ratchet tree in the Welcome. */
-  Commit add(List<byte[]> keyPackages) throws Exception;
+  default Commit add(List<byte[]> keyPackages) throws Exception {
+    return add(keyPackages, true);
+  }
+
+  /**
+   * A pending commit adding all these KeyPackages; without the ratchet tree in the Welcome the
+   * joiners take {@link #ratchetTree()} of the merged state out of band.
+   */
+  Commit add(List<byte[]> keyPackages, boolean treeInWelcome) throws Exception;
+
+  /** The ratchet tree of the current state ({@code ratchet_tree} extension data). */
+  byte[] ratchetTree() throws Exception;
 
   /** A pending commit with a path and no proposals (a self-update). */
   Commit update() throws Exception;
@@ -37,8 +48,13 @@ public interface GroupMember {
   /** Applies a commit from another member. */
   void process(byte[] commit) throws Exception;
 
-  /** Joins from a Welcome made for this member's last KeyPackage. */
-  void join(byte[] welcome) throws Exception;
+  /** Joins from a Welcome (with the ratchet tree) made for this member's last KeyPackage. */
+  default void join(byte[] welcome) throws Exception {
+    join(welcome, null);
+  }
+
+  /** Joins from a Welcome, with the ratchet tree given out of band (or null: in the Welcome). */
+  void join(byte[] welcome, byte[] ratchetTree) throws Exception;
 
   /** A PrivateMessage of application data. */
   byte[] encrypt(byte[] plaintext) throws Exception;

@@ -29,14 +29,10 @@ public final class MlsFixture {
   public final GroupMember creator;
   public final GroupMember receiver;
 
-  /** The Welcome of the big add: its size is the cost of a join into an N-member group. */
-  public final byte[] bigWelcome;
-
-  private MlsFixture(int size, GroupMember creator, GroupMember receiver, byte[] bigWelcome) {
+  private MlsFixture(int size, GroupMember creator, GroupMember receiver) {
     this.size = size;
     this.creator = creator;
     this.receiver = receiver;
-    this.bigWelcome = bigWelcome;
   }
 
   /** A member on {@code impl} ({@link #AGENTWIRE} or {@link #BCMLS}). */
@@ -77,10 +73,13 @@ public final class MlsFixture {
         helpers.add(m);
       }
     }
-    GroupMember.Commit add = creator.add(keyPackages);
+    // The tree goes out of band: with it inside, every joiner's HPKE context (the encrypted
+    // GroupInfo, RFC 9420 §12.4.3.1) would hold the whole tree, O(N) hashing per joiner.
+    GroupMember.Commit add = creator.add(keyPackages, false);
     creator.merge();
+    byte[] tree = creator.ratchetTree();
     for (GroupMember h : helpers) {
-      h.join(add.welcome());
+      h.join(add.welcome(), tree);
     }
     List<GroupMember> real = new ArrayList<>(helpers);
     real.add(0, creator);
@@ -97,7 +96,7 @@ public final class MlsFixture {
         throw new IllegalStateException("the fixture's members disagree on the epoch");
       }
     }
-    return new MlsFixture(size, creator, receiver, add.welcome());
+    return new MlsFixture(size, creator, receiver);
   }
 
   private static void commitAndDeliver(
