@@ -49,6 +49,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *       HttpClient against its HttpsServer ({@code HttpBench}), with ratios and the targets of the
  *       issue; also written as {@code engines.md} to {@code --out DIR}. {@code --forks N} sets the
  *       forks per benchmark and stack (default 3, 1 with {@code --quick}).
+ *   <li>{@code --mls}: AgentWire's MLS against bcmls 1.84 in the same run (commits, joins,
+ *       application messages and the big-add trap at 2 to 10,000 members), written as {@code
+ *       mls.md} to {@code --out DIR}; {@code --mls-sizes 2,16,128} picks the group sizes. See
+ *       {@code mls.MlsReport}.
  *   <li>{@code --all}: {@code --noise}, {@code --native} and {@code --sockets} (not {@code
  *       --compare}, which repeats parts of them, nor {@code --engines}).
  *   <li>{@code --quick}: shorter runs with wider errors; {@code --compare --quick} takes under a
@@ -79,10 +83,13 @@ public final class Report {
     boolean noise = all || a.contains("--noise");
     boolean ratchet = all || a.contains("--ratchet");
     boolean engines = a.contains("--engines");
+    boolean mls = a.contains("--mls");
     boolean compare =
-        a.contains("--compare") || (!noise && !nativeAccel && !sockets && !ratchet && !engines);
+        a.contains("--compare")
+            || (!noise && !nativeAccel && !sockets && !ratchet && !engines && !mls);
     Path out = Path.of(DEFAULT_OUT);
     int forks = quick ? 1 : 3;
+    List<Integer> mlsSizes = null;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--out") && i + 1 < args.length) {
         out = Path.of(args[++i]);
@@ -90,6 +97,11 @@ public final class Report {
         out = Path.of(args[i].substring("--out=".length()));
       } else if (args[i].equals("--forks") && i + 1 < args.length) {
         forks = Integer.parseInt(args[++i]);
+      } else if (args[i].equals("--mls-sizes") && i + 1 < args.length) {
+        mlsSizes = new ArrayList<>();
+        for (String n : args[++i].split(",")) {
+          mlsSizes.add(Integer.parseInt(n.trim()));
+        }
       }
     }
     if (compare) {
@@ -97,6 +109,11 @@ public final class Report {
     }
     if (engines) {
       io.agentwire.bench.engine.EngineReport.run(quick, forks, out);
+    }
+    if (mls) {
+      // One fork per cell unless asked: the 10,000-member trials build their groups in each fork.
+      boolean forksGiven = a.contains("--forks");
+      io.agentwire.bench.mls.MlsReport.run(quick, forksGiven ? forks : 1, out, mlsSizes);
     }
     if (!noise && !nativeAccel && !sockets && !ratchet) {
       return;

@@ -159,8 +159,14 @@ class ArchitectureTest {
     ALLOWED.put("io.agentwire.cli", publicApi);
     ALLOWED.put(
         "io.agentwire.bench",
-        concat(publicApi, "io.agentwire.bench.comparison", "io.agentwire.bench.engine"));
+        concat(
+            publicApi,
+            "io.agentwire.bench.comparison",
+            "io.agentwire.bench.engine",
+            "io.agentwire.bench.mls"));
     ALLOWED.put("io.agentwire.bench.engine", concat(publicApi, "io.agentwire.bench"));
+    // AgentWire's MLS beside bcmls (an outside library): the public io.agentwire.mls API only.
+    ALLOWED.put("io.agentwire.bench.mls", concat(publicApi, "io.agentwire.bench"));
     ALLOWED.put("io.agentwire.bench.comparison", List.of());
   }
 

@@ -3,6 +3,9 @@ package io.agentwire.provider.internal;
 import io.agentwire.provider.backend.Primitive;
 import io.agentwire.provider.backend.internal.Blake2DigestSpi;
 import io.agentwire.provider.backend.internal.ChaCha20Poly1305CipherSpi;
+import io.agentwire.provider.hpke.Hpke;
+import io.agentwire.provider.hpke.HpkeSuite;
+import io.agentwire.provider.hpke.internal.HpkeEngine;
 import io.agentwire.provider.noise.NoiseHandshake;
 import io.agentwire.provider.noise.internal.HandshakeState;
 import io.agentwire.provider.noise.internal.NoiseNames;
@@ -21,6 +24,7 @@ import io.agentwire.provider.xec.internal.XecKeyFactorySpi;
 import io.agentwire.provider.xec.internal.XecKeyPairGeneratorSpi;
 import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -41,6 +45,33 @@ public final class Registrations {
 
   /** Every fixed service of the provider. */
   public static List<Provider.Service> services(Provider p) {
+    List<Provider.Service> all = new ArrayList<>(fixedServices(p));
+    all.addAll(hpkeServices(p));
+    return List.copyOf(all);
+  }
+
+  /** One HPKE service per suite: every KEM, KDF and AEAD of RFC 9180 §7 combine. */
+  private static List<Provider.Service> hpkeServices(Provider p) {
+    List<Provider.Service> out = new ArrayList<>();
+    for (HpkeSuite.Kem kem : HpkeSuite.Kem.values()) {
+      for (HpkeSuite.Kdf kdf : HpkeSuite.Kdf.values()) {
+        for (HpkeSuite.Aead aead : HpkeSuite.Aead.values()) {
+          HpkeSuite suite = HpkeSuite.of(kem, kdf, aead);
+          out.add(
+              service(
+                  p,
+                  Hpke.SERVICE_TYPE,
+                  suite.name(),
+                  List.of(),
+                  HpkeEngine.class,
+                  () -> new HpkeEngine(suite)));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<Provider.Service> fixedServices(Provider p) {
     return List.of(
         service(
             p,
