@@ -123,7 +123,9 @@ final class MlsEngine implements MemberEngine {
 
   @Override
   public Processed process(byte[] message) throws GeneralSecurityException {
-    MlsGroup g = activeGroup();
+    // A removed member may still read late messages of the epochs it held; the group refuses
+    // anything later.
+    MlsGroup g = group();
     ProcessResult r = g.process(message);
     if (r instanceof ProcessResult.ApplicationMessage) {
       ProcessResult.ApplicationMessage a = (ProcessResult.ApplicationMessage) r;
