@@ -29,13 +29,15 @@ import picocli.CommandLine.Command;
 /**
  * {@code agentwire demo}: two agents in one process over loopback. They create identities, meet
  * (XX, trust on first use pins each key), reconnect with the pinned key (IK), talk both ways
- * through rekeys and Diffie-Hellman steps, and reject a message a man in the middle altered.
+ * through rekeys and Diffie-Hellman steps, and reject a message a man in the middle altered. Then
+ * five agents form an MLS group ({@link DemoGroupAct}).
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description =
-        "Watch two agents authenticate each other and talk, in one process over loopback.")
+        "Watch two agents authenticate each other and talk, in one process over loopback; then"
+            + " five agents in an MLS group.")
 final class DemoCommand implements Callable<Integer> {
 
   private final List<String[]> summary = new ArrayList<>();
@@ -139,6 +141,9 @@ final class DemoCommand implements Callable<Integer> {
       step("6. tampered message", t, outcome);
     }
     say("");
+    say("Five agents in an MLS group (RFC 9420, suite 1): ada, bo, cy, di and eve");
+    boolean group = DemoGroupAct.run(this::step, 7);
+    say("");
     say("Summary");
     for (String[] row : summary) {
       say(
@@ -148,6 +153,9 @@ final class DemoCommand implements Callable<Integer> {
     }
     say("");
     say("Both agents proved their static keys; no certificate authority was involved.");
+    if (group) {
+      say("The group rekeyed with one commit per change; the removed agent read nothing after.");
+    }
     return Main.OK;
   }
 

@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
       ConnectCommand.class,
       InfoCommand.class,
       DemoCommand.class,
-      BenchCommand.class
+      BenchCommand.class,
+      MlsMemberCommand.class
     })
 public final class Main implements Runnable {
 
@@ -91,7 +92,8 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "say what to do: keygen, pubkey, listen, connect, info, demo or bench");
+        spec.commandLine(),
+        "say what to do: keygen, pubkey, listen, connect, info, demo, bench or mls-member");
   }
 
   /** A usage problem found after parsing (mutually required options, a file that exists). */
