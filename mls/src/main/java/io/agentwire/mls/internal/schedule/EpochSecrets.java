@@ -68,6 +68,52 @@ public final class EpochSecrets implements Destroyable {
     return b.clone();
   }
 
+  private static final int SNAPSHOT_FORMAT = 1;
+
+  /** Writes every secret, for a group snapshot (the encoding is secret). */
+  public void write(io.agentwire.mls.internal.codec.TlsWriter w) {
+    if (destroyed) {
+      throw new IllegalStateException("epoch secrets destroyed");
+    }
+    w.u8(SNAPSHOT_FORMAT);
+    for (byte[] b :
+        new byte[][] {
+          joiner,
+          welcome,
+          senderData,
+          encryption,
+          exporter,
+          external,
+          confirmation,
+          membership,
+          resumption,
+          epochAuthenticator,
+          init
+        }) {
+      w.opaque(b);
+    }
+  }
+
+  /** Reads what {@link #write} wrote; every secret must be Nh bytes (MALFORMED). */
+  public static EpochSecrets read(Suite suite, io.agentwire.mls.internal.codec.TlsReader r)
+      throws io.agentwire.mls.MlsException {
+    int format = r.u8();
+    if (format != SNAPSHOT_FORMAT) {
+      throw new io.agentwire.mls.MlsException(
+          io.agentwire.mls.MlsException.Reason.UNSUPPORTED, "epoch secrets format " + format);
+    }
+    byte[][] s = new byte[11][];
+    for (int i = 0; i < s.length; i++) {
+      s[i] = r.opaque(suite.hashLength());
+      if (s[i].length != suite.hashLength()) {
+        throw new io.agentwire.mls.MlsException(
+            io.agentwire.mls.MlsException.Reason.MALFORMED, "epoch secret length");
+      }
+    }
+    return new EpochSecrets(
+        suite, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10]);
+  }
+
   /** The cipher suite these secrets belong to. */
   public Suite suite() {
     return suite;

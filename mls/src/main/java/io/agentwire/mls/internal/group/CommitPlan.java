@@ -1,0 +1,282 @@
+package io.agentwire.mls.internal.group;
+
+import io.agentwire.mls.Member;
+import io.agentwire.mls.MlsException;
+import io.agentwire.mls.MlsPolicy;
+import io.agentwire.mls.PskStore;
+import io.agentwire.mls.internal.crypto.Suite;
+import io.agentwire.mls.internal.message.AddProposal;
+import io.agentwire.mls.internal.message.Extension;
+import io.agentwire.mls.internal.message.ExternalInitProposal;
+import io.agentwire.mls.internal.message.GroupContextExtensionsProposal;
+import io.agentwire.mls.internal.message.KeyPackage;
+import io.agentwire.mls.internal.message.LeafNode;
+import io.agentwire.mls.internal.message.PreSharedKeyId;
+import io.agentwire.mls.internal.message.PreSharedKeyProposal;
+import io.agentwire.mls.internal.message.Proposal;
+import io.agentwire.mls.internal.message.ProposalOrRef;
+import io.agentwire.mls.internal.message.ReInitProposal;
+import io.agentwire.mls.internal.message.RemoveProposal;
+import io.agentwire.mls.internal.message.RequiredCapabilitiesExtension;
+import io.agentwire.mls.internal.message.Sender;
+import io.agentwire.mls.internal.message.UpdateProposal;
+import io.agentwire.mls.internal.schedule.PskSecret;
+import io.agentwire.mls.internal.tree.LeafIndex;
+import io.agentwire.mls.internal.tree.RatchetTree;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A commit's proposal list validated (RFC 9420 §12.2) and applied to a copy of the tree (§12.3),
+ * the same code for the committer and for every receiver, so both compute the same next tree. The
+ * committer builds it leniently (invalid proposals it holds by reference are left out, as §12.2
+ * requires of a committer); a receiver strictly (any invalid proposal rejects the commit).
+ */
+final class CommitPlan {
+
+  /** A proposal with who proposed it; {@code reference} is null for a proposal by value. */
+  record Resolved(Proposal proposal, Sender sender, byte[] reference) {}
+
+  /** Looks up a PSK's secret by its id (§8.4); INVALID when unknown. */
+  interface PskLookup {
+    byte[] psk(PreSharedKeyId id) throws MlsException;
+  }
+
+  final List<ProposalOrRef> proposals = new ArrayList<>();
+  final List<Resolved> applied = new ArrayList<>();
+  RatchetTree tree;
+  List<Extension> extensions;
+  final List<LeafIndex> addedLeaves = new ArrayList<>();
+  final List<KeyPackage> addedKeyPackages = new ArrayList<>();
+  final List<Member> removed = new ArrayList<>();
+  final List<LeafIndex> removedLeaves = new ArrayList<>();
+  final List<LeafIndex> updatedLeaves = new ArrayList<>();
+  final List<byte[]> updateReferences = new ArrayList<>();
+  final List<PreSharedKeyId> psks = new ArrayList<>();
+  final List<PskSecret.Input> pskInputs = new ArrayList<>();
+  ExternalInitProposal externalInit;
+  ReInitProposal reInit;
+  boolean pathRequired;
+  Leaves.KeyIndex keys;
+
+  private CommitPlan() {}
+
+  /**
+   * Validates and applies {@code in}.
+   *
+   * @param committer the committing member's leaf, or null for an external commit
+   * @param lenient drop invalid proposals held by reference instead of failing (committer side)
+   */
+  static CommitPlan build(
+      GroupState st,
+      MlsPolicy policy,
+      List<Resolved> in,
+      LeafIndex committer,
+      boolean lenient,
+      PskLookup pskLookup)
+      throws MlsException {
+    Suite suite = st.suite;
+    boolean external = committer == null;
+    CommitPlan plan = new CommitPlan();
+    long now = System.currentTimeMillis() / 1000;
+    Set<Integer> touched = new HashSet<>();
+    Set<ByteBuffer> addKeys = new HashSet<>();
+    Set<ByteBuffer> pskIds = new HashSet<>();
+    GroupContextExtensionsProposal gce = null;
+    List<Resolved> updates = new ArrayList<>();
+    List<Resolved> removes = new ArrayList<>();
+    List<Resolved> adds = new ArrayList<>();
+    int count = 0;
+    for (Resolved r : in) {
+      Proposal p = r.proposal();
+      try {
+        if (!Leaves.proposalAllowed(p)) {
+          throw Leaves.invalid("proposal type " + p.type() + " is not supported");
+        }
+        if (p instanceof AddProposal add) {
+          if (external) {
+            throw Leaves.invalid("an external commit cannot add members");
+          }
+          Leaves.validateKeyPackage(suite, add.keyPackage(), now);
+          if (!addKeys.add(ByteBuffer.wrap(add.keyPackage().leafNode().signatureKey()))) {
+            throw Leaves.invalid("two Adds with the same signature key");
+          }
+          adds.add(r);
+        } else if (p instanceof UpdateProposal upd) {
+          if (r.reference() == null) {
+            throw Leaves.invalid("an Update must be committed by reference");
+          }
+          if (external || r.sender().senderType() != Sender.MEMBER) {
+            throw Leaves.invalid("an Update must come from a member");
+          }
+          int leaf = r.sender().leafIndex();
+          if (committer != null && leaf == committer.value()) {
+            throw Leaves.invalid("the committer cannot commit its own Update");
+          }
+          if (st.tree.leafNode(LeafIndex.of(leaf)) == null || !touched.add(leaf)) {
+            throw Leaves.invalid("two Updates or Removes for leaf " + leaf);
+          }
+          updates.add(r);
+        } else if (p instanceof RemoveProposal rem) {
+          int leaf = rem.removed();
+          if (leaf < 0
+              || leaf >= st.tree.leafCount()
+              || st.tree.leafNode(LeafIndex.of(leaf)) == null) {
+            throw Leaves.invalid("Remove of a leaf that is not a member: " + (leaf & 0xffffffffL));
+          }
+          if (committer != null && leaf == committer.value()) {
+            throw Leaves.invalid("the committer cannot remove itself");
+          }
+          if (!touched.add(leaf)) {
+            throw Leaves.invalid("two Updates or Removes for leaf " + leaf);
+          }
+          if (external && !removes.isEmpty()) {
+            throw Leaves.invalid("an external commit may remove at most one leaf");
+          }
+          removes.add(r);
+        } else if (p instanceof PreSharedKeyProposal psk) {
+          PreSharedKeyId id = psk.psk();
+          if (id.pskNonce().length != suite.hashLength()) {
+            throw Leaves.invalid("PSK nonce length " + id.pskNonce().length);
+          }
+          if (id.pskType() == PreSharedKeyId.RESUMPTION
+              && id.usage() != PreSharedKeyId.USAGE_APPLICATION) {
+            throw Leaves.invalid("a commit may carry only application resumption PSKs");
+          }
+          ByteBuffer key = ByteBuffer.wrap(pskIdKey(id));
+          if (!pskIds.add(key)) {
+            throw Leaves.invalid("the same PSK twice");
+          }
+          byte[] secret = pskLookup.psk(id);
+          plan.psks.add(id);
+          plan.pskInputs.add(new PskSecret.Input(id.toBytes(), secret));
+        } else if (p instanceof ReInitProposal ri) {
+          if (external) {
+            throw Leaves.invalid("an external commit cannot carry a ReInit");
+          }
+          plan.reInit = ri;
+        } else if (p instanceof ExternalInitProposal ei) {
+          if (!external) {
+            throw Leaves.invalid("ExternalInit outside an external commit");
+          }
+          if (plan.externalInit != null) {
+            throw Leaves.invalid("two ExternalInit proposals");
+          }
+          plan.externalInit = ei;
+        } else if (p instanceof GroupContextExtensionsProposal g) {
+          if (external) {
+            throw Leaves.invalid("an external commit cannot change the group context");
+          }
+          if (gce != null) {
+            throw Leaves.invalid("two GroupContextExtensions proposals");
+          }
+          gce = g;
+        }
+      } catch (MlsException e) {
+        if (lenient && r.reference() != null) {
+          if (p instanceof ReInitProposal) {
+            plan.reInit = null;
+          }
+          continue;
+        }
+        throw e;
+      }
+      plan.applied.add(r);
+      plan.proposals.add(
+          r.reference() != null
+              ? ProposalOrRef.byReference(r.reference())
+              : ProposalOrRef.byValue(p));
+      count++;
+    }
+    if (plan.reInit != null && count != 1) {
+      throw Leaves.invalid("a ReInit must be the only proposal of its commit");
+    }
+    if (external && plan.externalInit == null) {
+      throw Leaves.invalid("an external commit needs exactly one ExternalInit");
+    }
+
+    RatchetTree tree = st.tree.copy();
+    Leaves.KeyIndex keys = new Leaves.KeyIndex(tree);
+    List<Extension> extensions = st.context.extensions();
+    if (gce != null) {
+      extensions = gce.extensions();
+      RequiredCapabilitiesExtension req = Leaves.requiredCapabilities(extensions);
+      for (LeafIndex li : tree.members()) {
+        LeafNode leaf = tree.leafNode(li);
+        if (!Leaves.supports(leaf.capabilities(), req)
+            || !Leaves.supportsExtensions(leaf.capabilities(), extensions)) {
+          throw Leaves.invalid("member " + li.value() + " does not support the new extensions");
+        }
+      }
+    }
+    RequiredCapabilitiesExtension required = Leaves.requiredCapabilities(extensions);
+    for (Resolved r : updates) {
+      LeafIndex li = LeafIndex.of(r.sender().leafIndex());
+      LeafNode old = tree.leafNode(li);
+      LeafNode fresh = ((UpdateProposal) r.proposal()).leafNode();
+      keys.remove(old);
+      if (java.security.MessageDigest.isEqual(old.encryptionKey(), fresh.encryptionKey())) {
+        throw Leaves.invalid("an Update must change the encryption key");
+      }
+      keys.check(fresh);
+      if (!Leaves.supports(fresh.capabilities(), required)) {
+        throw Leaves.invalid("an Update's leaf does not support the required capabilities");
+      }
+      tree.updateLeaf(li, fresh);
+      keys.add(li.value(), fresh);
+      plan.updatedLeaves.add(li);
+      plan.updateReferences.add(r.reference());
+    }
+    for (Resolved r : removes) {
+      LeafIndex li = LeafIndex.of(((RemoveProposal) r.proposal()).removed());
+      LeafNode old = tree.leafNode(li);
+      plan.removed.add(Leaves.memberOf(suite, policy, old, li.value()));
+      plan.removedLeaves.add(li);
+      keys.remove(old);
+      tree.removeLeaf(li);
+    }
+    for (Resolved r : adds) {
+      KeyPackage kp = ((AddProposal) r.proposal()).keyPackage();
+      LeafNode leaf = kp.leafNode();
+      Leaves.validateLeaf(suite, policy, leaf, LeafNode.KEY_PACKAGE, null, -1);
+      keys.check(leaf);
+      if (!Leaves.supports(leaf.capabilities(), required)
+          || !Leaves.supportsExtensions(leaf.capabilities(), extensions)) {
+        throw Leaves.invalid("an added member does not support the group's extensions");
+      }
+      LeafIndex li = tree.addLeaf(leaf);
+      keys.add(li.value(), leaf);
+      plan.addedLeaves.add(li);
+      plan.addedKeyPackages.add(kp);
+    }
+    plan.tree = tree;
+    plan.keys = keys;
+    plan.extensions = extensions;
+    boolean onlyAddsAndPsks = count > 0;
+    for (Resolved r : plan.applied) {
+      Proposal p = r.proposal();
+      if (!(p instanceof AddProposal
+          || p instanceof PreSharedKeyProposal
+          || p instanceof ReInitProposal)) {
+        onlyAddsAndPsks = false;
+      }
+    }
+    plan.pathRequired = !onlyAddsAndPsks || external;
+    return plan;
+  }
+
+  static byte[] pskIdKey(PreSharedKeyId id) {
+    // The PSK identity without its nonce: the same PSK twice is refused whatever the nonces.
+    return new PreSharedKeyId(
+            id.pskType(), id.pskId(), id.usage(), id.pskGroupId(), id.pskEpoch(), new byte[0])
+        .toBytes();
+  }
+
+  /** The external PSK lookup of a config's store. */
+  static byte[] externalPsk(PskStore store, byte[] pskId) throws MlsException {
+    return store.find(pskId).orElseThrow(() -> Leaves.invalid("unknown external PSK")).clone();
+  }
+}
