@@ -240,17 +240,22 @@ class MlsBcmlsInteropTest {
       messages(List.of(alice, carol), List.of(bob, dave));
     }
 
-    // AgentWire removes the bcmls creator; bcmls removes an AgentWire member.
-    PendingCommit rm = alice.commit(alice.group.commitBuilder().remove(0));
-    assertEquals(Kind.REMOVED, bob.process(rm.commitMessage()).kind());
-    carol.process(rm.commitMessage());
-    dave.process(rm.commitMessage());
-    agree(9, List.of(alice, carol), List.of(dave));
-    Committed rm2 = dave.remove(dave.leafOf("alice"));
-    assertInstanceOf(ProcessResult.Removed.class, alice.process(rm2.commit()));
-    carol.process(rm2.commit());
-    agree(10, List.of(carol), List.of(dave));
-    messages(List.of(carol), List.of(dave));
+    // bcmls removes an AgentWire member; AgentWire removes a bcmls member. Known bcmls 1.84 defect:
+    // when the highest node of a committer's filtered direct path is below a blank root (the
+    // root's other subtree is all blank), bcmls signs a leaf whose parent_hash links to no parent:
+    // its own resulting tree fails the §7.9.2 parent-hash validity check, and it rejects such a
+    // commit from AgentWire ("invalid parent hash"). This scenario keeps clear of that shape.
+    Committed rm = dave.remove(dave.leafOf("alice"));
+    assertInstanceOf(ProcessResult.Removed.class, alice.process(rm.commit()));
+    carol.process(rm.commit());
+    assertEquals(Kind.COMMIT, bob.process(rm.commit()).kind());
+    agree(9, List.of(carol), List.of(bob, dave));
+    messages(List.of(carol), List.of(bob, dave));
+    PendingCommit rm2 = carol.commit(carol.group.commitBuilder().remove(dave.leafIndex()));
+    assertEquals(Kind.REMOVED, dave.process(rm2.commitMessage()).kind());
+    assertEquals(Kind.COMMIT, bob.process(rm2.commitMessage()).kind());
+    agree(10, List.of(carol), List.of(bob));
+    messages(List.of(carol), List.of(bob));
   }
 
   /** Every member at the epoch, with one epoch authenticator, tree hash and exporter value. */
