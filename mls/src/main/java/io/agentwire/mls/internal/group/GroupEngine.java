@@ -656,7 +656,8 @@ public final class GroupEngine {
   }
 
   private void checkLease(GroupState st, SecretTree.RatchetType type) throws MlsException {
-    if (st.leaseEnd >= 0 && st.secretTree.nextGeneration(st.self.value(), type) >= st.leaseEnd) {
+    long end = st.leaseEnd[type.ordinal()];
+    if (end >= 0 && st.secretTree.nextGeneration(st.self.value(), type) >= end) {
       throw new MlsException(
           Reason.STATE,
           "the latest snapshot's generation lease is used up: take a new snapshot() first");
@@ -1502,21 +1503,9 @@ public final class GroupEngine {
     st.secretTree.write(w, st.self.value(), lease);
     byte[] out = w.toByteArray();
     w.wipe();
-    long end =
-        Math.min(
-            SecretTree.MAX_GENERATION,
-            Math.max(
-                    st.secretTree.nextGeneration(
-                        st.self.value(), SecretTree.RatchetType.APPLICATION),
-                    st.secretTree.nextGeneration(st.self.value(), SecretTree.RatchetType.HANDSHAKE))
-                + lease);
-    st.leaseEnd =
-        Math.min(
-                st.secretTree.nextGeneration(st.self.value(), SecretTree.RatchetType.APPLICATION),
-                st.secretTree.nextGeneration(st.self.value(), SecretTree.RatchetType.HANDSHAKE))
-            + lease;
-    if (end < st.leaseEnd) {
-      st.leaseEnd = end;
+    for (SecretTree.RatchetType type : SecretTree.RatchetType.values()) {
+      long next = st.secretTree.nextGeneration(st.self.value(), type);
+      st.leaseEnd[type.ordinal()] = Math.min(SecretTree.MAX_GENERATION + 1, next + lease);
     }
     return out;
   }

@@ -31,8 +31,11 @@ final class GroupState {
   final byte[] confirmationTag;
   final LeafIndex self;
 
-  /** The end of the send lease of this epoch's latest snapshot, or -1 if none was taken. */
-  long leaseEnd = -1;
+  /**
+   * Per sending ratchet (by {@code SecretTree.RatchetType} ordinal), the end of the send lease of
+   * this epoch's latest snapshot, or -1 if none was taken.
+   */
+  final long[] leaseEnd = {-1, -1};
 
   GroupState(
       Suite suite,
