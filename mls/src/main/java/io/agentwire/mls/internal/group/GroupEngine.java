@@ -1584,39 +1584,35 @@ public final class GroupEngine {
   // Decoding: an MLSMessage or the bare struct (the member protocol accepts both)
 
   static KeyPackage decodeKeyPackage(byte[] b) throws MlsException {
-    try {
-      MlsMessage m = MlsMessage.decode(b);
-      if (m.wireFormat() == MlsMessage.KEY_PACKAGE) {
-        return m.keyPackage();
-      }
-    } catch (MlsException e) {
-      // not an MLSMessage: try the bare KeyPackage
-    }
-    return Wire.decode(b, KeyPackage::read, "KeyPackage");
+    return decode(
+        b, MlsMessage.KEY_PACKAGE, MlsMessage::keyPackage, KeyPackage::read, "KeyPackage");
   }
 
   static Welcome decodeWelcome(byte[] b) throws MlsException {
-    try {
-      MlsMessage m = MlsMessage.decode(b);
-      if (m.wireFormat() == MlsMessage.WELCOME) {
-        return m.welcome();
-      }
-    } catch (MlsException e) {
-      // not an MLSMessage
-    }
-    return Wire.decode(b, Welcome::read, "Welcome");
+    return decode(b, MlsMessage.WELCOME, MlsMessage::welcome, Welcome::read, "Welcome");
   }
 
   static GroupInfo decodeGroupInfo(byte[] b) throws MlsException {
+    return decode(b, MlsMessage.GROUP_INFO, MlsMessage::groupInfo, GroupInfo::read, "GroupInfo");
+  }
+
+  private interface Unwrap<T> {
+    T from(MlsMessage m) throws MlsException;
+  }
+
+  /** {@code b} as an MLSMessage of {@code wireFormat}, or else as the bare struct. */
+  private static <T> T decode(
+      byte[] b, int wireFormat, Unwrap<T> unwrap, TlsReader.Element<T> bare, String what)
+      throws MlsException {
     try {
       MlsMessage m = MlsMessage.decode(b);
-      if (m.wireFormat() == MlsMessage.GROUP_INFO) {
-        return m.groupInfo();
+      if (m.wireFormat() == wireFormat) {
+        return unwrap.from(m);
       }
     } catch (MlsException e) {
-      // not an MLSMessage
+      // not an MLSMessage: try the bare struct
     }
-    return Wire.decode(b, GroupInfo::read, "GroupInfo");
+    return Wire.decode(b, bare, what);
   }
 
   @Override

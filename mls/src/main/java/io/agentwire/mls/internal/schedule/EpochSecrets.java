@@ -76,20 +76,7 @@ public final class EpochSecrets implements Destroyable {
       throw new IllegalStateException("epoch secrets destroyed");
     }
     w.u8(SNAPSHOT_FORMAT);
-    for (byte[] b :
-        new byte[][] {
-          joiner,
-          welcome,
-          senderData,
-          encryption,
-          exporter,
-          external,
-          confirmation,
-          membership,
-          resumption,
-          epochAuthenticator,
-          init
-        }) {
+    for (byte[] b : all()) {
       w.opaque(b);
     }
   }
@@ -247,23 +234,27 @@ public final class EpochSecrets implements Destroyable {
     }
   }
 
+  /** Every secret, in the snapshot order. */
+  private byte[][] all() {
+    return new byte[][] {
+      joiner,
+      welcome,
+      senderData,
+      encryption,
+      exporter,
+      external,
+      confirmation,
+      membership,
+      resumption,
+      epochAuthenticator,
+      init
+    };
+  }
+
   @Override
   public void destroy() {
     destroyed = true;
-    for (byte[] b :
-        new byte[][] {
-          joiner,
-          welcome,
-          senderData,
-          encryption,
-          exporter,
-          external,
-          confirmation,
-          membership,
-          resumption,
-          epochAuthenticator,
-          init
-        }) {
+    for (byte[] b : all()) {
       Arrays.fill(b, (byte) 0);
     }
   }
