@@ -53,16 +53,8 @@ final class DemoGroupAct {
       steps.step(first + ". MLS group", t, "skipped: " + Errors.oneLine(e));
       return false;
     }
-    try {
-      new DemoGroupAct(steps, mls).play(first);
-      return true;
-    } catch (MlsException e) {
-      if (e.reason() != MlsException.Reason.UNSUPPORTED) {
-        throw e;
-      }
-      steps.step(first + ". MLS group", t, "skipped: " + Errors.oneLine(e));
-      return false;
-    }
+    new DemoGroupAct(steps, mls).play(first);
+    return true;
   }
 
   private void play(int n) throws MlsException {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.agentwire.testsupport.ChildProcess;
 import java.io.BufferedReader;
@@ -142,18 +141,6 @@ class MlsMemberIT {
     }
   }
 
-  /**
-   * While the group engine is the API's placeholder, which answers every group operation with "not
-   * implemented yet", the group tests abort (and say so) instead of failing; any other answer, an
-   * ERR included, is judged.
-   */
-  private static void assumeEngine(Member m) throws Exception {
-    String kp = m.send("keypackage");
-    assumeFalse(
-        kp.contains("not implemented yet"),
-        "the MLS group engine is not built yet: " + kp + " (group tests not run)");
-  }
-
   private static String abbreviate(String s) {
     return s.length() > 120 ? s.substring(0, 100) + "..." : s;
   }
@@ -246,7 +233,6 @@ class MlsMemberIT {
       assertEquals(MemberIdentity.of(m.name), m.ok("identity").get("identity"));
     }
 
-    assumeEngine(a);
     // 1. A creates; B joins from a Welcome.
     assertEquals("0", a.ok("create").get("epoch"));
     agree(0, 1, a);
@@ -335,7 +321,6 @@ class MlsMemberIT {
   void badInputIsAnsweredWithErrAndChangesNothing() throws Exception {
     Member a = new Member("A");
     Member b = new Member("B");
-    assumeEngine(a);
     assertTrue(a.send("state").startsWith("ERR state: "), "no group yet");
     assertTrue(a.send("process " + b64("x")).startsWith("ERR process: "));
     a.ok("create 00112233445566778899aabbccddeeff");

@@ -35,8 +35,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * member of the other), application messages both ways, a Welcome from each side joined by the
  * other, external joins from each side's GroupInfo, and resync by external commit.
  *
- * <p>A suite AgentWire reports as {@code UNSUPPORTED} here is skipped with that reason; so is every
- * suite while the group engine still answers "not implemented yet".
+ * <p>A suite AgentWire reports as {@code UNSUPPORTED} here is skipped with that reason (all four
+ * run on a JDK 17 or later).
  */
 class MlsBcmlsInteropTest {
 
@@ -83,7 +83,7 @@ class MlsBcmlsInteropTest {
     CipherSuite cs = CipherSuite.fromId(suite).orElseThrow();
     try {
       Mls mls = Mls.getInstance(cs);
-      // The group engine's stub answers UNSUPPORTED "not implemented yet" to everything.
+      // A suite the JDK cannot run answers UNSUPPORTED here.
       mls.createKeyPackage(
           mls.identity(Credential.basic(new byte[] {1}), mls.generateSignatureKeyPair()));
       return mls;
