@@ -197,9 +197,10 @@ public final class MlsGroup {
    * end: the next unused generation plus {@link MlsGroupConfig#generationLease()}. The restored
    * group starts sending at the lease end. The live group, once snapshotted, refuses to send past
    * the lease end of its latest snapshot ({@link MlsException.Reason#STATE}: take a new snapshot).
-   * So a stale snapshot restored after the live group went on can never reuse a generation (an
-   * AES-GCM nonce), provided each snapshot is restored at most once (the caller persists the
-   * snapshot, not copies of it).
+   * So the latest snapshot, restored once after the live group went on, never reuses a generation
+   * (an AES-GCM nonce). Only the latest snapshot may ever be restored: replace the stored one
+   * atomically and destroy older ones, since a newer snapshot lets the live group send into the
+   * range an older one's restored copy would use.
    */
   public synchronized byte[] snapshot() throws MlsException {
     return engine.snapshot();

@@ -1160,40 +1160,35 @@ public final class GroupEngine {
           "a handshake message of a past epoch, or after removal");
     }
     GroupState epoch = st;
-    Object[] out = new Object[1];
-    Framing.fromPrivate(
-        suite,
-        pm,
-        epoch.secrets.senderDataSecret(),
-        epoch.secretTree,
-        epoch.tree.leafCount(),
-        ac -> {
-          int leaf = ac.content().sender().leafIndex();
-          if (leaf == epoch.self.value()) {
-            throw Leaves.invalid("a message of this member itself");
-          }
-          byte[] key = memberKey(epoch, leaf);
-          if (!Framing.verifySignature(suite, ac, epoch.context, key)) {
-            throw new MlsException(Reason.BAD_SIGNATURE, "message signature");
-          }
-          if (ac.content().contentType() == FramedContent.APPLICATION) {
-            if (!proposals.isEmpty() && current) {
-              // §12.2: application data may not be sent while proposals are outstanding; we
-              // accept it anyway (delivery order is not ours to fix) but a strict check could go
-              // here.
-            }
-            out[0] =
-                new ProcessResult.ApplicationMessage(
-                    epoch.epoch(),
-                    Leaves.memberOf(suite, policy, epoch.tree.leafNode(LeafIndex.of(leaf)), leaf),
-                    ac.content().applicationData().clone(),
-                    ac.content().authenticatedData().clone());
-            return null;
-          }
-          out[0] = handle(epoch, ac);
-          return null;
-        });
-    return (ProcessResult) out[0];
+    // The acceptor only checks (sender, signature); state changes happen after the key is
+    // committed, so a failure anywhere leaves the group as it was.
+    AuthenticatedContent ac =
+        Framing.fromPrivate(
+            suite,
+            pm,
+            epoch.secrets.senderDataSecret(),
+            epoch.secretTree,
+            epoch.tree.leafCount(),
+            content -> {
+              int leaf = content.content().sender().leafIndex();
+              if (leaf == epoch.self.value()) {
+                throw Leaves.invalid("a message of this member itself");
+              }
+              byte[] key = memberKey(epoch, leaf);
+              if (!Framing.verifySignature(suite, content, epoch.context, key)) {
+                throw new MlsException(Reason.BAD_SIGNATURE, "message signature");
+              }
+              return content;
+            });
+    if (ac.content().contentType() == FramedContent.APPLICATION) {
+      int leaf = ac.content().sender().leafIndex();
+      return new ProcessResult.ApplicationMessage(
+          epoch.epoch(),
+          Leaves.memberOf(suite, policy, epoch.tree.leafNode(LeafIndex.of(leaf)), leaf),
+          ac.content().applicationData().clone(),
+          ac.content().authenticatedData().clone());
+    }
+    return handle(epoch, ac);
   }
 
   /** A verified proposal or commit of the current epoch. */
