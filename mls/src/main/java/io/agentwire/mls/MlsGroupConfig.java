@@ -32,6 +32,7 @@ public final class MlsGroupConfig {
   private final boolean ratchetTreeInWelcome;
   private final List<MlsExtension> groupExtensions;
   private final long keyPackageLifetimeSeconds;
+  private final int maxMembers;
 
   private MlsGroupConfig(Builder b) {
     this.policy = b.policy;
@@ -44,6 +45,7 @@ public final class MlsGroupConfig {
     this.ratchetTreeInWelcome = b.ratchetTreeInWelcome;
     this.groupExtensions = List.copyOf(b.groupExtensions);
     this.keyPackageLifetimeSeconds = b.keyPackageLifetimeSeconds;
+    this.maxMembers = b.maxMembers;
   }
 
   /** The default policy ({@link MlsPolicy#defaultPolicy()}) and bounds. */
@@ -113,6 +115,16 @@ public final class MlsGroupConfig {
     return keyPackageLifetimeSeconds;
   }
 
+  /**
+   * The largest group this member takes part in (default 65,536): a commit that would grow the
+   * group past it, and a Welcome or GroupInfo whose tree holds more members, are refused with
+   * LIMIT_EXCEEDED before any signature is checked or any key derived, so a hostile commit or
+   * Welcome costs at most the work of an honest one at this size.
+   */
+  public int maxMembers() {
+    return maxMembers;
+  }
+
   /** Builds a {@link MlsGroupConfig}. Not thread-safe. */
   public static final class Builder {
     private MlsPolicy policy = MlsPolicy.defaultPolicy();
@@ -125,6 +137,7 @@ public final class MlsGroupConfig {
     private boolean ratchetTreeInWelcome = true;
     private final List<MlsExtension> groupExtensions = new ArrayList<>();
     private long keyPackageLifetimeSeconds = 90L * 24 * 3600;
+    private int maxMembers = 1 << 16;
 
     private Builder() {}
 
@@ -190,6 +203,14 @@ public final class MlsGroupConfig {
         throw new IllegalArgumentException("lifetime must be at least 60 s");
       }
       this.keyPackageLifetimeSeconds = seconds;
+      return this;
+    }
+
+    public Builder maxMembers(int n) {
+      if (n < 2 || n > 1 << 19) {
+        throw new IllegalArgumentException("max members must be 2..2^19");
+      }
+      this.maxMembers = n;
       return this;
     }
 

@@ -47,6 +47,29 @@ public interface MlsPolicy {
    */
   default void checkJoin(JoinRequest request) throws MlsException {}
 
+  /**
+   * Whether {@code request.proposer()} may remove {@code request.removed()}; throw {@link
+   * MlsException.Reason#POLICY_REJECTED} to refuse. Called by every member for every Remove a
+   * member's commit carries (the committer leaves out a refused Remove it holds by reference and
+   * fails on one it asked for itself). The resync Remove of an external commit is decided by {@link
+   * #sameAgent} and {@link #checkJoin} instead. Allows every member to remove any other by default,
+   * as RFC 9420 does.
+   */
+  default void checkRemove(RemoveRequest request) throws MlsException {}
+
+  /**
+   * A Remove to decide on.
+   *
+   * @param groupId the group
+   * @param epoch the epoch the commit is made in
+   * @param removed the member to be removed
+   * @param proposer the member that proposed it (the committer for a Remove by value), or null when
+   *     an external sender proposed it
+   * @param committer the member whose commit carries it
+   */
+  record RemoveRequest(
+      byte[] groupId, long epoch, Member removed, Member proposer, Member committer) {}
+
   /** How a member joins. */
   enum JoinKind {
     /** Added by an Add proposal in a member's commit (§12.1.1). */

@@ -130,12 +130,16 @@ final class CommitPlan {
           if (committer != null && leaf == committer.value()) {
             throw Leaves.invalid("the committer cannot remove itself");
           }
-          if (!touched.add(leaf)) {
+          if (touched.contains(leaf)) {
             throw Leaves.invalid("two Updates or Removes for leaf " + leaf);
           }
           if (external && !removes.isEmpty()) {
             throw Leaves.invalid("an external commit may remove at most one leaf");
           }
+          if (!external) {
+            checkRemove(st, policy, r, leaf, committer);
+          }
+          touched.add(leaf);
           removes.add(r);
         } else if (p instanceof PreSharedKeyProposal psk) {
           PreSharedKeyId id = psk.psk();
@@ -202,14 +206,18 @@ final class CommitPlan {
     Leaves.KeyIndex keys = new Leaves.KeyIndex(tree);
     List<Extension> extensions = st.context.extensions();
     if (gce != null) {
-      extensions = gce.extensions();
-      RequiredCapabilitiesExtension req = Leaves.requiredCapabilities(extensions);
-      for (LeafIndex li : tree.members()) {
-        LeafNode leaf = tree.leafNode(li);
-        if (!Leaves.supports(leaf.capabilities(), req)
-            || !Leaves.supportsExtensions(leaf.capabilities(), extensions)) {
-          throw Leaves.invalid("member " + li.value() + " does not support the new extensions");
+      try {
+        RequiredCapabilitiesExtension req = Leaves.requiredCapabilities(gce.extensions());
+        for (LeafIndex li : tree.members()) {
+          LeafNode leaf = tree.leafNode(li);
+          if (!Leaves.supports(leaf.capabilities(), req)
+              || !Leaves.supportsExtensions(leaf.capabilities(), gce.extensions())) {
+            throw Leaves.invalid("member " + li.value() + " does not support the new extensions");
+          }
         }
+        extensions = gce.extensions();
+      } catch (MlsException e) {
+        plan.dropOrThrow(gce, lenient, e);
       }
     }
     RequiredCapabilitiesExtension required = Leaves.requiredCapabilities(extensions);
@@ -217,13 +225,23 @@ final class CommitPlan {
       LeafIndex li = LeafIndex.of(r.sender().leafIndex());
       LeafNode old = tree.leafNode(li);
       LeafNode fresh = ((UpdateProposal) r.proposal()).leafNode();
-      keys.remove(old);
-      if (java.security.MessageDigest.isEqual(old.encryptionKey(), fresh.encryptionKey())) {
-        throw Leaves.invalid("an Update must change the encryption key");
-      }
-      keys.check(fresh);
-      if (!Leaves.supports(fresh.capabilities(), required)) {
-        throw Leaves.invalid("an Update's leaf does not support the required capabilities");
+      try {
+        if (java.security.MessageDigest.isEqual(old.encryptionKey(), fresh.encryptionKey())) {
+          throw Leaves.invalid("an Update must change the encryption key");
+        }
+        if (!Leaves.supports(fresh.capabilities(), required)) {
+          throw Leaves.invalid("an Update's leaf does not support the required capabilities");
+        }
+        keys.remove(old);
+        try {
+          keys.check(fresh);
+        } catch (MlsException e) {
+          keys.add(li.value(), old);
+          throw e;
+        }
+      } catch (MlsException e) {
+        plan.dropOrThrow(r.proposal(), lenient, e);
+        continue;
       }
       tree.updateLeaf(li, fresh);
       keys.add(li.value(), fresh);
@@ -241,11 +259,16 @@ final class CommitPlan {
     for (Resolved r : adds) {
       KeyPackage kp = ((AddProposal) r.proposal()).keyPackage();
       LeafNode leaf = kp.leafNode();
-      Leaves.validateLeaf(suite, policy, leaf, LeafNode.KEY_PACKAGE, null, -1);
-      keys.check(leaf);
-      if (!Leaves.supports(leaf.capabilities(), required)
-          || !Leaves.supportsExtensions(leaf.capabilities(), extensions)) {
-        throw Leaves.invalid("an added member does not support the group's extensions");
+      try {
+        Leaves.validateLeaf(suite, policy, leaf, LeafNode.KEY_PACKAGE, null, -1);
+        keys.check(leaf);
+        if (!Leaves.supports(leaf.capabilities(), required)
+            || !Leaves.supportsExtensions(leaf.capabilities(), extensions)) {
+          throw Leaves.invalid("an added member does not support the group's extensions");
+        }
+      } catch (MlsException e) {
+        plan.dropOrThrow(r.proposal(), lenient, e);
+        continue;
       }
       LeafIndex li = tree.addLeaf(leaf);
       keys.add(li.value(), leaf);
@@ -255,7 +278,7 @@ final class CommitPlan {
     plan.tree = tree;
     plan.keys = keys;
     plan.extensions = extensions;
-    boolean onlyAddsAndPsks = count > 0;
+    boolean onlyAddsAndPsks = !plan.applied.isEmpty();
     for (Resolved r : plan.applied) {
       Proposal p = r.proposal();
       if (!(p instanceof AddProposal
@@ -266,6 +289,71 @@ final class CommitPlan {
     }
     plan.pathRequired = !onlyAddsAndPsks || external;
     return plan;
+  }
+
+  /**
+   * A proposal that failed a check against the tree as the commit's other proposals leave it:
+   * dropped from the commit when the committer builds it leniently and holds it by reference
+   * (§12.2: the committer leaves out proposals that would make the commit invalid), else fatal.
+   */
+  private void dropOrThrow(Proposal p, boolean lenient, MlsException e) throws MlsException {
+    for (int i = 0; i < applied.size(); i++) {
+      if (applied.get(i).proposal() == p) {
+        if (lenient && applied.get(i).reference() != null) {
+          applied.remove(i);
+          proposals.remove(i);
+          return;
+        }
+        break;
+      }
+    }
+    throw e;
+  }
+
+  private static void checkRemove(
+      GroupState st, MlsPolicy policy, Resolved r, int leaf, LeafIndex committer)
+      throws MlsException {
+    Suite suite = st.suite;
+    Member removed = Leaves.memberOf(suite, policy, st.tree.leafNode(LeafIndex.of(leaf)), leaf);
+    Member by = Leaves.memberOf(suite, policy, st.tree.leafNode(committer), committer.value());
+    Member proposer = by;
+    if (r.sender().senderType() == Sender.MEMBER && r.sender().leafIndex() != committer.value()) {
+      int p = r.sender().leafIndex();
+      proposer = Leaves.memberOf(suite, policy, st.tree.leafNode(LeafIndex.of(p)), p);
+    } else if (r.sender().senderType() != Sender.MEMBER) {
+      proposer = null;
+    }
+    try {
+      policy.checkRemove(
+          new MlsPolicy.RemoveRequest(st.groupId().clone(), st.epoch(), removed, proposer, by));
+    } catch (MlsException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new MlsException(MlsException.Reason.POLICY_REJECTED, "the policy failed", e);
+    }
+  }
+
+  /**
+   * Refuses a commit that would grow the group past {@code maxMembers}, before any of its
+   * KeyPackages is verified (LIMIT_EXCEEDED).
+   */
+  static void checkSize(GroupState st, List<Resolved> in, int maxMembers) throws MlsException {
+    long size = st.tree.memberCount();
+    for (Resolved r : in) {
+      if (r.proposal() instanceof AddProposal) {
+        size++;
+      } else if (r.proposal() instanceof RemoveProposal) {
+        size--;
+      }
+    }
+    if (size > maxMembers) {
+      throw new MlsException(
+          MlsException.Reason.LIMIT_EXCEEDED,
+          "the commit would grow the group to "
+              + size
+              + " members, over this member's limit of "
+              + maxMembers);
+    }
   }
 
   static byte[] pskIdKey(PreSharedKeyId id) {

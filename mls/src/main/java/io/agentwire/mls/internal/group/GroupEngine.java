@@ -241,59 +241,97 @@ public final class GroupEngine {
     }
     KeyPackage kp = decodeKeyPackage(bundle.keyPackage());
     byte[][] pskSecret = new byte[1][];
-    Welcomes.Opened opened =
-        Welcomes.open(
-            suite,
-            w,
-            ref,
-            bundle.initPrivateKey(),
-            ids -> {
-              List<PskSecret.Input> inputs = new ArrayList<>();
-              for (PreSharedKeyId id : ids) {
-                if (id.pskType() != PreSharedKeyId.EXTERNAL) {
-                  throw new MlsException(
-                      Reason.UNSUPPORTED, "a Welcome's resumption PSK needs the old group");
-                }
-                inputs.add(
-                    new PskSecret.Input(
-                        id.toBytes(), CommitPlan.externalPsk(config.pskStore(), id.pskId())));
-              }
-              byte[] s = PskSecret.compute(suite, inputs);
-              pskSecret[0] = s.clone();
-              return s;
-            });
-    if (pskSecret[0] == null) {
-      pskSecret[0] = KeySchedule.zero(suite);
+    byte[] initKey = bundle.initPrivateKey();
+    Welcomes.Opened opened;
+    try {
+      opened = openWelcome(suite, w, ref, initKey, config, pskSecret);
+    } finally {
+      Arrays.fill(initKey, (byte) 0);
     }
+    try {
+      return joinOpened(
+          suite, opened, pskSecret[0], kp, bundle, ratchetTree, store, identity, config);
+    } finally {
+      Welcomes.wipeSecrets(opened.secrets());
+      if (pskSecret[0] != null) {
+        Arrays.fill(pskSecret[0], (byte) 0);
+      }
+    }
+  }
+
+  private static Welcomes.Opened openWelcome(
+      Suite suite, Welcome w, byte[] ref, byte[] initKey, MlsGroupConfig config, byte[][] pskSecret)
+      throws MlsException {
+    return Welcomes.open(
+        suite,
+        w,
+        ref,
+        initKey,
+        ids -> {
+          List<PskSecret.Input> inputs = new ArrayList<>();
+          for (PreSharedKeyId id : ids) {
+            if (id.pskType() != PreSharedKeyId.EXTERNAL) {
+              throw new MlsException(
+                  Reason.UNSUPPORTED, "a Welcome's resumption PSK needs the old group");
+            }
+            inputs.add(
+                new PskSecret.Input(
+                    id.toBytes(), CommitPlan.externalPsk(config.pskStore(), id.pskId())));
+          }
+          byte[] s = PskSecret.compute(suite, inputs);
+          for (PskSecret.Input in : inputs) {
+            Arrays.fill(in.psk(), (byte) 0);
+          }
+          pskSecret[0] = s.clone();
+          return s;
+        });
+  }
+
+  private static GroupEngine joinOpened(
+      Suite suite,
+      Welcomes.Opened opened,
+      byte[] psk,
+      KeyPackage kp,
+      KeyPackageBundle bundle,
+      byte[] ratchetTree,
+      KeyPackageStore store,
+      MlsIdentity identity,
+      MlsGroupConfig config)
+      throws MlsException {
+    byte[] pskSecret = psk != null ? psk : KeySchedule.zero(suite);
     GroupInfo gi = opened.groupInfo();
     GroupContext ctx = gi.groupContext();
     RatchetTree tree = treeOf(suite, gi, ratchetTree);
-    verifyGroupInfo(suite, config.policy(), gi, tree);
+    verifyGroupInfo(suite, config, gi, tree, 0);
     byte[] kpLeaf = kp.leafNode().toBytes();
     LeafIndex self = tree.findLeaf(l -> Arrays.equals(l.toBytes(), kpLeaf));
     if (self == null) {
       throw Leaves.invalid("this member's leaf is not in the Welcome's tree");
     }
     if (!Leaves.supports(
-        kp.leafNode().capabilities(), Leaves.requiredCapabilities(ctx.extensions()))) {
-      throw Leaves.invalid("this member does not support the group's required capabilities");
+            kp.leafNode().capabilities(), Leaves.requiredCapabilities(ctx.extensions()))
+        || !Leaves.supportsExtensions(kp.leafNode().capabilities(), ctx.extensions())) {
+      throw Leaves.invalid("this member does not support the group's extensions");
     }
     EpochSecrets secrets =
-        KeySchedule.fromJoiner(suite, opened.secrets().joinerSecret(), pskSecret[0], ctx.toBytes());
+        KeySchedule.fromJoiner(suite, opened.secrets().joinerSecret(), pskSecret, ctx.toBytes());
     if (!secrets.verifyConfirmationTag(ctx.confirmedTranscriptHash(), gi.confirmationTag())) {
       secrets.destroy();
       throw new MlsException(Reason.BAD_SIGNATURE, "the Welcome's confirmation tag is wrong");
     }
     byte[] pathSecret =
         opened.secrets().pathSecret() == null ? null : opened.secrets().pathSecret().pathSecret();
-    PrivateTree priv =
-        PrivateTree.forJoiner(
-            suite,
-            tree,
-            self,
-            bundle.encryptionPrivateKey(),
-            LeafIndex.of(gi.signer()),
-            pathSecret);
+    byte[] leafKey = bundle.encryptionPrivateKey();
+    PrivateTree priv;
+    try {
+      priv =
+          PrivateTree.forJoiner(suite, tree, self, leafKey, LeafIndex.of(gi.signer()), pathSecret);
+    } catch (MlsException | RuntimeException e) {
+      secrets.destroy();
+      throw e;
+    } finally {
+      Arrays.fill(leafKey, (byte) 0);
+    }
     GroupState st =
         GroupState.of(suite, ctx, tree, priv, secrets, gi.confirmationTag(), self, limits(config));
     store.remove(bundle.reference());
@@ -313,8 +351,20 @@ public final class GroupEngine {
   }
 
   /** The checks of a GroupInfo and its tree a joiner makes (§12.4.3.1, §12.4.3.2). */
-  private static void verifyGroupInfo(Suite suite, MlsPolicy policy, GroupInfo gi, RatchetTree tree)
+  private static void verifyGroupInfo(
+      Suite suite, MlsGroupConfig config, GroupInfo gi, RatchetTree tree, int joining)
       throws MlsException {
+    MlsPolicy policy = config.policy();
+    int members = tree.memberCount();
+    if (members + joining > config.maxMembers()) {
+      throw new MlsException(
+          Reason.LIMIT_EXCEEDED,
+          "the group has "
+              + members
+              + " members, over this member's limit of "
+              + config.maxMembers()
+              + " (MlsGroupConfig.maxMembers)");
+    }
     GroupContext ctx = gi.groupContext();
     if (ctx.version() != MlsMessage.MLS10 || ctx.cipherSuite() != suite.suite().id()) {
       throw Leaves.invalid("the GroupInfo is for another version or cipher suite");
@@ -352,7 +402,7 @@ public final class GroupEngine {
       throws MlsException {
     GroupInfo gi = decodeGroupInfo(groupInfo);
     RatchetTree tree = treeOf(suite, gi, ratchetTree);
-    verifyGroupInfo(suite, config.policy(), gi, tree);
+    verifyGroupInfo(suite, config, gi, tree, resync ? 0 : 1);
     GroupContext ctx = gi.groupContext();
     Extension pubExt = Extensions.find(gi.extensions(), Extension.EXTERNAL_PUB);
     if (pubExt == null) {
@@ -840,6 +890,7 @@ public final class GroupEngine {
     if (in.size() > MAX_COMMIT_PROPOSALS) {
       throw new MlsException(Reason.LIMIT_EXCEEDED, "too many proposals for one commit");
     }
+    CommitPlan.checkSize(st, in, config.maxMembers());
     CommitPlan plan = CommitPlan.build(st, policy, in, self, true, this::lookupPsk);
     for (LeafIndex li : plan.addedLeaves) {
       checkJoin(st, plan, li, MlsPolicy.JoinKind.ADD, self, null);
@@ -1066,6 +1117,14 @@ public final class GroupEngine {
     throw Leaves.invalid("wire format " + m.wireFormat() + " is not a group message");
   }
 
+  /** §11.2: once a ReInit is committed, the old group takes no more proposals or commits. */
+  private void requireNotReInitialized() throws MlsException {
+    if (reInitialized) {
+      throw new MlsException(
+          Reason.STATE, "the group was reinitialized: handshake messages go to the new group");
+    }
+  }
+
   private void checkGroup(byte[] groupId) throws MlsException {
     if (!MessageDigest.isEqual(groupId, state.groupId())) {
       throw Leaves.invalid("the message is for another group");
@@ -1083,6 +1142,7 @@ public final class GroupEngine {
     if (!active) {
       throw new MlsException(Reason.REMOVED, "this member was removed from the group");
     }
+    requireNotReInitialized();
     if (fc.contentType() == FramedContent.APPLICATION) {
       throw Leaves.invalid("application data must be sent as a PrivateMessage");
     }
@@ -1158,6 +1218,9 @@ public final class GroupEngine {
       throw new MlsException(
           active ? Reason.WRONG_EPOCH : Reason.REMOVED,
           "a handshake message of a past epoch, or after removal");
+    }
+    if (pm.contentType() != FramedContent.APPLICATION) {
+      requireNotReInitialized();
     }
     GroupState epoch = st;
     // The acceptor only checks (sender, signature); state changes happen after the key is
@@ -1313,6 +1376,7 @@ public final class GroupEngine {
         in.add(new CommitPlan.Resolved(p, sender, null));
       }
     }
+    CommitPlan.checkSize(st, in, external ? config.maxMembers() - 1 : config.maxMembers());
     CommitPlan plan = CommitPlan.build(st, policy, in, committer, false, this::lookupPsk);
     UpdatePath path = commit.path();
     if (plan.pathRequired && path == null) {
@@ -1370,6 +1434,10 @@ public final class GroupEngine {
         throw new MlsException(Reason.POLICY_REJECTED, "the policy failed", e);
       }
     }
+    // The path's public half (node keys, the committer's leaf and its parent hash, §7.9.2) is
+    // checked before anything else, so even a member this commit removes accepts it only if
+    // every other member could.
+    TreeKem.Merged merged = path == null ? null : TreeKem.merge(next, committer, path);
     boolean removedSelf = plan.removedLeaves.contains(st.self);
     if (removedSelf) {
       Member by =
@@ -1403,8 +1471,7 @@ public final class GroupEngine {
     priv.prune(next);
     byte[] commitSecret;
     Set<LeafIndex> joiners = new HashSet<>(plan.addedLeaves);
-    if (path != null) {
-      TreeKem.Merged merged = TreeKem.merge(next, committer, path);
+    if (merged != null) {
       GroupContext provisional =
           nextContext(
               st.context, next.treeHash(), st.context.confirmedTranscriptHash(), plan.extensions);

@@ -273,7 +273,8 @@ public final class Welcomes {
     }
   }
 
-  private static void wipeSecrets(GroupSecrets s) {
+  /** Overwrites the joiner and path secrets a joiner decrypted, once its state holds its own. */
+  static void wipeSecrets(GroupSecrets s) {
     wipe(s.joinerSecret());
     if (s.pathSecret() != null) {
       wipe(s.pathSecret().pathSecret());
