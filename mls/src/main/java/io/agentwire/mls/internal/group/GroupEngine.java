@@ -1556,11 +1556,17 @@ public final class GroupEngine {
     w.bool(active).bool(reInitialized);
     w.opaque(st.interimTranscriptHash).opaque(st.confirmationTag);
     st.secrets.write(w);
-    List<io.agentwire.mls.internal.tree.NodeIndex> nodes = st.privateTree.nodes();
+    // The leaf's key first (restore builds the private tree from it), then the path's in any
+    // order: ascending node order puts a parent before the leaf for every leaf but 0.
+    List<io.agentwire.mls.internal.tree.NodeIndex> nodes = new ArrayList<>(st.privateTree.nodes());
+    nodes.remove(st.self.node());
+    nodes.add(0, st.self.node());
     w.u32(nodes.size());
     for (io.agentwire.mls.internal.tree.NodeIndex n : nodes) {
+      byte[] key = st.privateTree.privateKey(n);
       w.u32(n.value());
-      w.opaque(st.privateTree.privateKey(n));
+      w.opaque(key);
+      Arrays.fill(key, (byte) 0);
     }
     st.secretTree.write(w, st.self.value(), lease);
     byte[] out = w.toByteArray();
