@@ -12,9 +12,9 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Known-answer tests run once, before a primitive is offered: RFC 7748 for X25519, RFC 8439 for
- * ChaCha20-Poly1305, RFC 7693 for BLAKE2b, and for AES-256-GCM (no RFC vector) the JDK's own
- * answer. Each also checks that a forgery is refused.
+ * Known-answer tests run once, before a primitive is offered: RFC 7748 for X25519, RFC 8032 for
+ * Ed25519, RFC 8439 for ChaCha20-Poly1305, RFC 7693 for BLAKE2b, and for AES-256-GCM (no RFC
+ * vector) the JDK's own answer. Each also checks that a forgery is refused.
  */
 final class SelfTest {
 
@@ -24,6 +24,7 @@ final class SelfTest {
 
   static void run(Set<Primitive> verified, List<String> failures) {
     check(Primitive.X25519, SelfTest::x25519, verified, failures);
+    check(Primitive.ED25519, SelfTest::ed25519, verified, failures);
     check(Primitive.CHACHA20_POLY1305, SelfTest::chacha, verified, failures);
     if (Sodium.crypto_aead_aes256gcm_is_available() == 1) {
       check(Primitive.AES_256_GCM, SelfTest::aesGcm, verified, failures);
@@ -49,6 +50,27 @@ final class SelfTest {
     } catch (Exception | LinkageError e) {
       failures.add(p + ": self-test failed: " + e);
     }
+  }
+
+  /** RFC 8032 §7.1 TEST 1 (the empty message), and a flipped bit refused. */
+  private static boolean ed25519() {
+    byte[] seed = HEX.parseHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+    byte[] pub = new byte[32];
+    SodiumEd25519.INSTANCE.publicKey(seed, pub);
+    byte[] sig = new byte[64];
+    SodiumEd25519.INSTANCE.sign(seed, new byte[0], 0, 0, sig);
+    boolean good = SodiumEd25519.INSTANCE.verify(pub, new byte[0], 0, 0, sig);
+    byte[] forged = sig.clone();
+    forged[63] ^= 0x10;
+    boolean forgedRefused = !SodiumEd25519.INSTANCE.verify(pub, new byte[0], 0, 0, forged);
+    return HEX.formatHex(pub)
+            .equals("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")
+        && HEX.formatHex(sig)
+            .equals(
+                "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bac"
+                    + "c61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b")
+        && good
+        && forgedRefused;
   }
 
   private static boolean x25519() throws Exception {

@@ -36,6 +36,13 @@ final class Sodium {
 
   static native int crypto_scalarmult_base(long q, long n);
 
+  // Ed25519 (RFC 8032): sk is the 64-byte seed || public key; siglenP may be 0 (NULL).
+  static native int crypto_sign_seed_keypair(long pk, long sk, long seed);
+
+  static native int crypto_sign_detached(long sig, long siglenP, long m, long mlen, long sk);
+
+  static native int crypto_sign_verify_detached(long sig, long m, long mlen, long pk);
+
   // ChaCha20-Poly1305 IETF (RFC 8439), combined and detached.
   static native int crypto_aead_chacha20poly1305_ietf_encrypt(
       long c, long clenP, long m, long mlen, long ad, long adlen, long nsec, long npub, long k);

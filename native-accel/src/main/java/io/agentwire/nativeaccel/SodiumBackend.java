@@ -5,6 +5,7 @@ import io.agentwire.provider.backend.CryptoBackend;
 import io.agentwire.provider.backend.DhFunction;
 import io.agentwire.provider.backend.HashFunction;
 import io.agentwire.provider.backend.Primitive;
+import io.agentwire.provider.backend.SignatureFunction;
 
 /**
  * The libsodium backend, found by the provider through {@link java.util.ServiceLoader}. Creating it
@@ -67,6 +68,12 @@ public final class SodiumBackend implements CryptoBackend {
   public DhFunction dh(Primitive primitive) {
     requireOneOf(primitive, Primitive.X25519);
     return SodiumX25519.INSTANCE;
+  }
+
+  @Override
+  public SignatureFunction signature(Primitive primitive) {
+    requireOneOf(primitive, Primitive.ED25519);
+    return SodiumEd25519.INSTANCE;
   }
 
   @Override

@@ -2,12 +2,15 @@ package io.agentwire.nativeaccel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentwire.provider.backend.AeadCipher;
 import io.agentwire.provider.backend.CryptoBackend;
 import io.agentwire.provider.backend.DhFunction;
 import io.agentwire.provider.backend.HashFunction;
 import io.agentwire.provider.backend.Primitive;
+import io.agentwire.provider.backend.SignatureFunction;
 import io.agentwire.provider.backend.internal.PureJavaBackend;
 import io.agentwire.testsupport.Bytes;
 import io.agentwire.testsupport.XecKeys;
@@ -87,6 +90,41 @@ class ParityProperties {
       return "accepted " + HexFormat.of().formatHex(out, 0, len);
     } catch (GeneralSecurityException e) {
       return "rejected " + e.getClass().getSimpleName();
+    }
+  }
+
+  /**
+   * Ed25519 is deterministic: both backends derive the same public key and signature from any seed
+   * and message, and agree on every single-bit forgery of the signature, the message or the key.
+   */
+  @Property(tries = 300)
+  void ed25519SignsIdenticallyAndRefusesTheSameForgeries(
+      @ForAll @Size(32) byte[] seed,
+      @ForAll("messages") byte[] msg,
+      @ForAll @IntRange(min = 0, max = 2) int target,
+      @ForAll @IntRange(min = 0, max = 1_000_000) int flip) {
+    SignatureFunction n = NATIVE.signature(Primitive.ED25519);
+    SignatureFunction j = JAVA.signature(Primitive.ED25519);
+    byte[] pn = new byte[32];
+    byte[] pj = new byte[32];
+    n.publicKey(seed, pn);
+    j.publicKey(seed, pj);
+    assertArrayEquals(pj, pn);
+    byte[] sn = new byte[64];
+    byte[] sj = new byte[64];
+    n.sign(seed, msg, 0, msg.length, sn);
+    j.sign(seed, msg, 0, msg.length, sj);
+    assertEquals(HexFormat.of().formatHex(sj), HexFormat.of().formatHex(sn));
+    assertTrue(n.verify(pj, msg, 0, msg.length, sj));
+    byte[] key = pj.clone();
+    byte[] m = msg.clone();
+    byte[] sig = sj.clone();
+    byte[] forged = target == 0 ? sig : target == 1 ? key : m;
+    if (forged.length > 0) {
+      int bit = flip % (8 * forged.length);
+      forged[bit / 8] ^= (byte) (1 << (bit % 8));
+      assertFalse(j.verify(key, m, 0, m.length, sig), "pure Java accepted a forgery");
+      assertFalse(n.verify(key, m, 0, m.length, sig), "libsodium accepted a forgery");
     }
   }
 

@@ -36,6 +36,15 @@ public interface CryptoBackend {
   DhFunction dh(Primitive primitive);
 
   /**
+   * The signature function for {@link Primitive#ED25519}.
+   *
+   * @throws UnsupportedOperationException if not {@linkplain #supports supported}
+   */
+  default SignatureFunction signature(Primitive primitive) {
+    throw new UnsupportedOperationException(name() + " does not serve " + primitive);
+  }
+
+  /**
    * A new, keyless AEAD for {@link Primitive#CHACHA20_POLY1305} or {@link Primitive#AES_256_GCM}.
    */
   AeadCipher newAead(Primitive primitive);

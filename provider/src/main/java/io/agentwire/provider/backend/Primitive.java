@@ -9,6 +9,8 @@ public enum Primitive {
   X25519(32),
   /** X448 Diffie-Hellman (RFC 7748), 56-byte keys. */
   X448(56),
+  /** Ed25519 signatures (RFC 8032), 32-byte seeds and public keys, 64-byte signatures. */
+  ED25519(32),
   /** ChaCha20-Poly1305 IETF AEAD (RFC 8439), 32-byte key, 12-byte nonce, 16-byte tag. */
   CHACHA20_POLY1305(32),
   /** AES-256-GCM AEAD (NIST SP 800-38D), 32-byte key, 12-byte nonce, 16-byte tag. */
@@ -30,7 +32,10 @@ public enum Primitive {
     this.length = length;
   }
 
-  /** Key length for DH and AEAD primitives, output length for hashes, 0 for {@link #RANDOM}. */
+  /**
+   * Key length for DH, signature and AEAD primitives, output length for hashes, 0 for {@link
+   * #RANDOM}.
+   */
   public int length() {
     return length;
   }

@@ -4,6 +4,7 @@ import io.agentwire.provider.backend.AeadCipher;
 import io.agentwire.provider.backend.CryptoBackend;
 import io.agentwire.provider.backend.HashFunction;
 import io.agentwire.provider.backend.Primitive;
+import io.agentwire.provider.backend.SignatureFunction;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 
@@ -23,6 +24,8 @@ final class BackendCheck {
         case X25519:
         case X448:
           return dh(p, candidate, reference);
+        case ED25519:
+          return signature(p, candidate, reference);
         case CHACHA20_POLY1305:
         case AES_256_GCM:
           return aead(p, candidate, reference);
@@ -63,6 +66,35 @@ final class BackendCheck {
     return Arrays.equals(pubC, pubR) && Arrays.equals(sharedC, sharedR)
         ? null
         : p + " results differ from pure Java";
+  }
+
+  /** Ed25519 is deterministic: the same seed and message give the same signature. */
+  private static String signature(Primitive p, CryptoBackend c, CryptoBackend r) {
+    SignatureFunction sc = c.signature(p);
+    SignatureFunction sr = r.signature(p);
+    for (int length : new int[] {0, 1, 64, 1000}) {
+      byte[] seed = pattern(32, length);
+      byte[] msg = pattern(length + 2, 9);
+      byte[] pubC = new byte[32];
+      byte[] pubR = new byte[32];
+      sc.publicKey(seed, pubC);
+      sr.publicKey(seed, pubR);
+      byte[] sigC = new byte[64];
+      byte[] sigR = new byte[64];
+      sc.sign(seed, msg, 1, length, sigC);
+      sr.sign(seed, msg, 1, length, sigR);
+      if (!Arrays.equals(pubC, pubR) || !Arrays.equals(sigC, sigR)) {
+        return p + " results differ from pure Java";
+      }
+      if (!sc.verify(pubR, msg, 1, length, sigR)) {
+        return p + " refuses a pure-Java signature";
+      }
+      sigR[length % 64] ^= 1;
+      if (sc.verify(pubR, msg, 1, length, sigR)) {
+        return p + " accepts a forged signature";
+      }
+    }
+    return null;
   }
 
   private static String aead(Primitive p, CryptoBackend c, CryptoBackend r)

@@ -5,6 +5,7 @@ import io.agentwire.provider.backend.CryptoBackend;
 import io.agentwire.provider.backend.DhFunction;
 import io.agentwire.provider.backend.HashFunction;
 import io.agentwire.provider.backend.Primitive;
+import io.agentwire.provider.backend.SignatureFunction;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -127,6 +128,10 @@ public final class Backends {
 
   public static DhFunction dh(Primitive primitive) {
     return CHOSEN.get(primitive).dh();
+  }
+
+  public static SignatureFunction signature(Primitive primitive) {
+    return CHOSEN.get(primitive).signature();
   }
 
   public static AeadCipher newAead(Primitive primitive) {

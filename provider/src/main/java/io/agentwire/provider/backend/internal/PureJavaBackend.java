@@ -5,6 +5,7 @@ import io.agentwire.provider.backend.CryptoBackend;
 import io.agentwire.provider.backend.DhFunction;
 import io.agentwire.provider.backend.HashFunction;
 import io.agentwire.provider.backend.Primitive;
+import io.agentwire.provider.backend.SignatureFunction;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,11 +16,13 @@ import org.bouncycastle.crypto.digests.Blake2bDigest;
 import org.bouncycastle.crypto.digests.Blake2sDigest;
 import org.bouncycastle.math.ec.rfc7748.X25519;
 import org.bouncycastle.math.ec.rfc7748.X448;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * The backend that is always present: the JDK where it is good (AES-GCM with its intrinsics,
  * ChaCha20-Poly1305, SHA-2), BouncyCastle's low-level classes where the JDK is slow or lacking
- * (X25519, X448, BLAKE2). It never goes through a JCA lookup that could land back in this provider.
+ * (X25519, X448, Ed25519, BLAKE2). It never goes through a JCA lookup that could land back in this
+ * provider.
  */
 public final class PureJavaBackend implements CryptoBackend {
 
@@ -50,6 +53,14 @@ public final class PureJavaBackend implements CryptoBackend {
       default:
         throw new UnsupportedOperationException(primitive + " is not a DH function");
     }
+  }
+
+  @Override
+  public SignatureFunction signature(Primitive primitive) {
+    if (primitive != Primitive.ED25519) {
+      throw new UnsupportedOperationException(primitive + " is not a signature scheme");
+    }
+    return BcEd25519.INSTANCE;
   }
 
   @Override
@@ -129,6 +140,52 @@ public final class PureJavaBackend implements CryptoBackend {
         throw new InvalidKeyException(
             name + " public key has small order: the shared secret would be all zeros");
       }
+    }
+  }
+
+  /** BouncyCastle's RFC 8032 Ed25519, several times faster than the JDK's on JDK 17. */
+  private static final class BcEd25519 implements SignatureFunction {
+    static final BcEd25519 INSTANCE = new BcEd25519();
+
+    @Override
+    public int keyLength() {
+      return Ed25519.PUBLIC_KEY_SIZE;
+    }
+
+    @Override
+    public int signatureLength() {
+      return Ed25519.SIGNATURE_SIZE;
+    }
+
+    private static void check(byte[] b, int length, String what) {
+      if (b.length != length) {
+        throw new IllegalArgumentException(what + " must be " + length + " bytes, got " + b.length);
+      }
+    }
+
+    @Override
+    public void publicKey(byte[] seed, byte[] publicKeyOut) {
+      check(seed, Ed25519.SECRET_KEY_SIZE, "an Ed25519 seed");
+      check(publicKeyOut, Ed25519.PUBLIC_KEY_SIZE, "the public key output");
+      Ed25519.generatePublicKey(seed, 0, publicKeyOut, 0);
+    }
+
+    @Override
+    public void sign(byte[] seed, byte[] message, int offset, int length, byte[] signatureOut) {
+      check(seed, Ed25519.SECRET_KEY_SIZE, "an Ed25519 seed");
+      check(signatureOut, Ed25519.SIGNATURE_SIZE, "the signature output");
+      // BouncyCastle derives the public key from the seed itself here.
+      Ed25519.sign(seed, 0, message, offset, length, signatureOut, 0);
+    }
+
+    @Override
+    public boolean verify(
+        byte[] publicKey, byte[] message, int offset, int length, byte[] signature) {
+      if (publicKey.length != Ed25519.PUBLIC_KEY_SIZE
+          || signature.length != Ed25519.SIGNATURE_SIZE) {
+        return false;
+      }
+      return Ed25519.verify(signature, 0, publicKey, 0, message, offset, length);
     }
   }
 

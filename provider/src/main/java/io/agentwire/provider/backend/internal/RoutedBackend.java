@@ -5,6 +5,7 @@ import io.agentwire.provider.backend.CryptoBackend;
 import io.agentwire.provider.backend.DhFunction;
 import io.agentwire.provider.backend.HashFunction;
 import io.agentwire.provider.backend.Primitive;
+import io.agentwire.provider.backend.SignatureFunction;
 import java.util.StringJoiner;
 
 /**
@@ -44,6 +45,11 @@ public final class RoutedBackend implements CryptoBackend {
   @Override
   public DhFunction dh(Primitive primitive) {
     return Backends.dh(primitive);
+  }
+
+  @Override
+  public SignatureFunction signature(Primitive primitive) {
+    return Backends.signature(primitive);
   }
 
   @Override

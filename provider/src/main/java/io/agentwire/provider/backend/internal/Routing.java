@@ -5,6 +5,7 @@ import io.agentwire.provider.backend.CryptoBackend;
 import io.agentwire.provider.backend.DhFunction;
 import io.agentwire.provider.backend.HashFunction;
 import io.agentwire.provider.backend.Primitive;
+import io.agentwire.provider.backend.SignatureFunction;
 
 /**
  * Which backend serves one primitive, possibly split by size: inputs shorter than {@link #cutover}
@@ -12,11 +13,12 @@ import io.agentwire.provider.backend.Primitive;
  * about a microsecond on its own, and because newer JDKs compile ChaCha20 to vector instructions
  * that outrun libsodium 1.0.18 on long messages.
  *
- * <p>The defaults come from measurements on x86-64 (see the README): X25519 native (2.7x); BLAKE2b
- * Java below 256 bytes, native above (up to 2.8x); ChaCha20-Poly1305 native at every size on JDKs
- * without the ChaCha20 intrinsic (1.5x at 64 B, 5x at 16 KiB) and native only below 768 bytes where
- * the intrinsic is on; AES-256-GCM always the JDK (its AES-NI intrinsics beat libsodium at every
- * size). {@code -Dagentwire.native.chachaCutover=N} overrides the ChaCha20 split.
+ * <p>The defaults come from measurements on x86-64 (see the README): X25519 native (2.7x); Ed25519
+ * native; BLAKE2b Java below 256 bytes, native above (up to 2.8x); ChaCha20-Poly1305 native at
+ * every size on JDKs without the ChaCha20 intrinsic (1.5x at 64 B, 5x at 16 KiB) and native only
+ * below 768 bytes where the intrinsic is on; AES-256-GCM always the JDK (its AES-NI intrinsics beat
+ * libsodium at every size). {@code -Dagentwire.native.chachaCutover=N} overrides the ChaCha20
+ * split.
  */
 public final class Routing {
 
@@ -57,6 +59,8 @@ public final class Routing {
     switch (p) {
       case X25519:
         return new Routing(p, java, nat, true, Integer.MAX_VALUE);
+      case ED25519:
+        return new Routing(p, java, nat, true, Integer.MAX_VALUE);
       case BLAKE2B:
         return new Routing(p, java, nat, false, 256);
       case CHACHA20_POLY1305:
@@ -80,7 +84,10 @@ public final class Routing {
    * AES-NI intrinsics, which beat libsodium at every size measured.
    */
   private static boolean worthUsing(Primitive p) {
-    return p == Primitive.X25519 || p == Primitive.BLAKE2B || p == Primitive.CHACHA20_POLY1305;
+    return p == Primitive.X25519
+        || p == Primitive.ED25519
+        || p == Primitive.BLAKE2B
+        || p == Primitive.CHACHA20_POLY1305;
   }
 
   /**
@@ -118,6 +125,10 @@ public final class Routing {
 
   DhFunction dh() {
     return below.dh(primitive);
+  }
+
+  SignatureFunction signature() {
+    return below.signature(primitive);
   }
 
   void randomBytes(byte[] out) {
