@@ -34,8 +34,18 @@ public class MlsCommitBench {
   @Param({"1"})
   public int suite;
 
+  /**
+   * Newcomers' KeyPackages, used in turn by {@link #addCreate}: adding the same KeyPackage twice to
+   * the same epoch derives the same Welcome key and nonce (the joiner secret depends only on the
+   * epoch and the new tree), which bcmls's GCM refuses to reuse; AgentWire would produce the same
+   * ciphertext again, which leaks nothing but is no honest measurement either.
+   */
+  static final int NEWCOMERS = 8;
+
   MlsFixture group;
   List<byte[]> newcomer;
+  List<List<byte[]>> newcomers;
+  int nextNewcomer;
   int removed;
   byte[] addCommit;
   byte[] updateCommit;
@@ -45,14 +55,21 @@ public class MlsCommitBench {
   @Setup(Level.Trial)
   public void setup() throws Exception {
     group = MlsFixture.build(impl, suite, size, true);
-    newcomer = List.of(MlsFixture.strangerKeyPackage(impl, suite, "newcomer"));
+    newcomers = new java.util.ArrayList<>();
+    for (int i = 0; i < NEWCOMERS; i++) {
+      newcomers.add(List.of(MlsFixture.strangerKeyPackage(impl, suite, "newcomer-" + i)));
+    }
+    newcomer = newcomers.get(0);
     removed = group.removableLeaf() > 0 ? group.removableLeaf() : group.receiver.leaf();
     addCommit = group.creator.add(newcomer).commit();
     group.creator.discard();
     updateCommit = group.creator.update().commit();
     group.creator.discard();
-    removeCommit = group.creator.remove(removed).commit();
-    group.creator.discard();
+    if (size > 2) {
+      // At size 2 the only member to remove is the receiver; removeProcess does not run there.
+      removeCommit = group.creator.remove(removed).commit();
+      group.creator.discard();
+    }
     receiverState = group.receiver.save();
   }
 
@@ -67,7 +84,7 @@ public class MlsCommitBench {
 
   @Benchmark
   public GroupMember.Commit addCreate() throws Exception {
-    GroupMember.Commit c = group.creator.add(newcomer);
+    GroupMember.Commit c = group.creator.add(newcomers.get(nextNewcomer++ % NEWCOMERS));
     group.creator.discard();
     return c;
   }
