@@ -982,8 +982,6 @@ public final class GroupEngine {
                         suite, gi, built.secrets.joinerSecret(), plan.psks, pskSecret, recipients))
                 .toBytes();
       }
-      byte[] groupInfo =
-          MlsMessage.of(signedGroupInfo(nextState, config.ratchetTreeInWelcome(), true)).toBytes();
       Arrays.fill(pskSecret, (byte) 0);
       ProcessResult.CommitApplied result =
           applied(
@@ -993,7 +991,7 @@ public final class GroupEngine {
               Leaves.memberOf(suite, policy, next.leafNode(self), self.value()),
               false,
               withPath);
-      PendingCommit pc = new PendingCommit(nextState.epoch(), message, welcome, groupInfo);
+      PendingCommit pc = new PendingCommit(nextState.epoch(), message, welcome);
       pending = new Pending(pc, nextState, result);
       return pc;
     } finally {

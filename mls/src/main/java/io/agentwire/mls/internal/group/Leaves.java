@@ -21,7 +21,6 @@ import io.agentwire.mls.internal.tree.LeafIndex;
 import io.agentwire.mls.internal.tree.RatchetTree;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 
 /**
@@ -257,15 +256,17 @@ final class Leaves {
    * and kept current as proposals are applied.
    */
   static final class KeyIndex {
-    private final java.util.Map<java.nio.ByteBuffer, Integer> signatureKeys =
-        new java.util.HashMap<>();
-    private final java.util.Map<java.nio.ByteBuffer, Integer> encryptionKeys =
-        new java.util.HashMap<>();
+    private final java.util.Map<java.nio.ByteBuffer, Integer> signatureKeys;
+    private final java.util.Map<java.nio.ByteBuffer, Integer> encryptionKeys;
     private final java.util.Map<Integer, Integer> typesInUse = new java.util.HashMap<>();
     private final java.util.Map<Integer, Integer> typesSupported = new java.util.HashMap<>();
     private int members;
 
     KeyIndex(RatchetTree tree) {
+      // Sized once (every commit builds one, made and received): no rehashing on big trees.
+      int capacity = (int) Math.min(1 << 30, 2L * tree.leafCount() + 16);
+      signatureKeys = new java.util.HashMap<>(capacity);
+      encryptionKeys = new java.util.HashMap<>(capacity);
       for (LeafIndex li : tree.members()) {
         add(li.value(), tree.leafNode(li));
       }
@@ -276,9 +277,8 @@ final class Leaves {
       signatureKeys.put(java.nio.ByteBuffer.wrap(leaf.signatureKey()), index);
       encryptionKeys.put(java.nio.ByteBuffer.wrap(leaf.encryptionKey()), index);
       typesInUse.merge(leaf.credential().credentialType(), 1, Integer::sum);
-      for (int t : new HashSet<>(leaf.capabilities().credentials())) {
-        typesSupported.merge(t, 1, Integer::sum);
-      }
+      forEachDistinct(
+          leaf.capabilities().credentials(), t -> typesSupported.merge(t, 1, Integer::sum));
     }
 
     void remove(LeafNode leaf) {
@@ -286,8 +286,21 @@ final class Leaves {
       signatureKeys.remove(java.nio.ByteBuffer.wrap(leaf.signatureKey()));
       encryptionKeys.remove(java.nio.ByteBuffer.wrap(leaf.encryptionKey()));
       typesInUse.merge(leaf.credential().credentialType(), -1, Integer::sum);
-      for (int t : new HashSet<>(leaf.capabilities().credentials())) {
-        typesSupported.merge(t, -1, Integer::sum);
+      forEachDistinct(
+          leaf.capabilities().credentials(), t -> typesSupported.merge(t, -1, Integer::sum));
+    }
+
+    /** Each value of a short list once, without allocating a set per leaf. */
+    private static void forEachDistinct(List<Integer> values, java.util.function.IntConsumer f) {
+      for (int i = 0; i < values.size(); i++) {
+        int v = values.get(i);
+        boolean seen = false;
+        for (int j = 0; j < i && !seen; j++) {
+          seen = values.get(j) == v;
+        }
+        if (!seen) {
+          f.accept(v);
+        }
       }
     }
 
