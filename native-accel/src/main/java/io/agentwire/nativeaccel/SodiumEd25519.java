@@ -46,16 +46,21 @@ final class SodiumEd25519 implements SignatureFunction {
     }
   }
 
+  /** Stages the seed and derives the public key and the 64-byte secret key from it, in place. */
+  private static void expand(NativeMemory m, byte[] seed) {
+    m.put(SEED, seed, 0, 32);
+    if (Sodium.crypto_sign_seed_keypair(m.address + PK, m.address + SK, m.address + SEED) != 0) {
+      throw new IllegalStateException("crypto_sign_seed_keypair failed");
+    }
+  }
+
   @Override
   public void publicKey(byte[] seed, byte[] publicKeyOut) {
     check(seed, 32, "an Ed25519 seed");
     check(publicKeyOut, 32, "the public key output");
     NativeMemory m = ScratchPool.acquire(MSG);
     try {
-      m.put(SEED, seed, 0, 32);
-      if (Sodium.crypto_sign_seed_keypair(m.address + PK, m.address + SK, m.address + SEED) != 0) {
-        throw new IllegalStateException("crypto_sign_seed_keypair failed");
-      }
+      expand(m, seed);
       m.get(PK, publicKeyOut, 0, 32);
     } finally {
       m.zero(0, MSG);
@@ -70,12 +75,10 @@ final class SodiumEd25519 implements SignatureFunction {
     checkRange(message, offset, length);
     NativeMemory m = ScratchPool.acquire((long) MSG + length);
     try {
-      m.put(SEED, seed, 0, 32);
+      expand(m, seed);
       m.put(MSG, message, offset, length);
-      if (Sodium.crypto_sign_seed_keypair(m.address + PK, m.address + SK, m.address + SEED) != 0
-          || Sodium.crypto_sign_detached(
-                  m.address + SIG, 0L, m.address + MSG, length, m.address + SK)
-              != 0) {
+      if (Sodium.crypto_sign_detached(m.address + SIG, 0L, m.address + MSG, length, m.address + SK)
+          != 0) {
         throw new IllegalStateException("crypto_sign_detached failed");
       }
       m.get(SIG, signatureOut, 0, 64);

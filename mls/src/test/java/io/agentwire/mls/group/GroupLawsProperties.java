@@ -73,12 +73,8 @@ class GroupLawsProperties {
         .as(Script::new);
   }
 
-  private static final MlsGroupConfig PUBLIC = MlsGroupConfig.defaults();
-  private static final MlsGroupConfig PRIVATE =
-      MlsGroupConfig.builder()
-          .handshakeFormat(MlsGroupConfig.HandshakeFormat.PRIVATE_MESSAGE)
-          .paddingBlock(32)
-          .build();
+  private static final MlsGroupConfig PUBLIC = GroupTestKit.PUBLIC_HANDSHAKES;
+  private static final MlsGroupConfig PRIVATE = GroupTestKit.PRIVATE_HANDSHAKES;
 
   /** Runs one script, checking every law after every step. */
   private static final class World {

@@ -54,12 +54,8 @@ class GroupTamperProperties {
 
   private static final CipherSuite SUITE = CipherSuite.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519;
 
-  private static final MlsGroupConfig PUBLIC = MlsGroupConfig.defaults();
-  private static final MlsGroupConfig PRIVATE =
-      MlsGroupConfig.builder()
-          .handshakeFormat(MlsGroupConfig.HandshakeFormat.PRIVATE_MESSAGE)
-          .paddingBlock(32)
-          .build();
+  private static final MlsGroupConfig PUBLIC = GroupTestKit.PUBLIC_HANDSHAKES;
+  private static final MlsGroupConfig PRIVATE = GroupTestKit.PRIVATE_HANDSHAKES;
 
   private static boolean isPrivate(Kind k) {
     return k == Kind.PRIVATE_COMMIT || k == Kind.PRIVATE_PROPOSAL || k == Kind.APPLICATION;

@@ -38,6 +38,16 @@ final class GroupTestKit {
   /** The exporter label the agreement check uses. */
   static final String EXPORTER_LABEL = "agentwire test exporter";
 
+  /** Handshakes as PublicMessages (the default). */
+  static final MlsGroupConfig PUBLIC_HANDSHAKES = MlsGroupConfig.defaults();
+
+  /** Handshakes as padded PrivateMessages. */
+  static final MlsGroupConfig PRIVATE_HANDSHAKES =
+      MlsGroupConfig.builder()
+          .handshakeFormat(MlsGroupConfig.HandshakeFormat.PRIVATE_MESSAGE)
+          .paddingBlock(32)
+          .build();
+
   final Mls mls;
   final MlsGroupConfig config;
 
