@@ -83,7 +83,8 @@ final class SodiumEd25519 implements SignatureFunction {
       }
       m.get(SIG, signatureOut, 0, 64);
     } finally {
-      m.zero(0, MSG);
+      // The message is wiped too: in MLS it is the signed content, application plaintext included.
+      m.wipe(0, MSG + length);
       ScratchPool.release(m);
     }
   }
@@ -104,6 +105,7 @@ final class SodiumEd25519 implements SignatureFunction {
               m.address + SIG, m.address + MSG, length, m.address + PK)
           == 0;
     } finally {
+      m.wipe(MSG, length);
       ScratchPool.release(m);
     }
   }

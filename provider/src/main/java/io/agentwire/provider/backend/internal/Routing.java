@@ -127,8 +127,19 @@ public final class Routing {
     return below.dh(primitive);
   }
 
+  /** Made once; a benign race may make it twice (it is stateless). */
+  private SignatureFunction signature;
+
   SignatureFunction signature() {
-    return below.signature(primitive);
+    SignatureFunction s = signature;
+    if (s == null) {
+      s =
+          below == javaBackend
+              ? javaBackend.signature(primitive)
+              : new CofactoredEd25519(below.signature(primitive), javaBackend.signature(primitive));
+      signature = s;
+    }
+    return s;
   }
 
   void randomBytes(byte[] out) {
