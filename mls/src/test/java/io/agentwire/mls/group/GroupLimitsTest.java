@@ -225,4 +225,43 @@ class GroupLimitsTest {
     assertArrayEquals(alice.group.epochAuthenticator(), bob.group.epochAuthenticator());
     assertArrayEquals(alice.group.epochAuthenticator(), carol.group.epochAuthenticator());
   }
+
+  @Test
+  void aRemoveWinsOverTheVictimsOwnPendingUpdate() throws Exception {
+    // §12.2: a member about to be removed cannot dodge it by proposing an Update first.
+    Agent alice = new Agent("alice", MlsGroupConfig.defaults());
+    Agent bob = new Agent("bob", MlsGroupConfig.defaults());
+    Agent carol = new Agent("carol", MlsGroupConfig.defaults());
+    form(alice, bob, carol);
+    byte[] update = carol.group.proposeUpdate();
+    alice.group.process(update);
+    bob.group.process(update);
+    PendingCommit rm = alice.group.commitBuilder().remove(2).build();
+    alice.group.mergePendingCommit();
+    ProcessResult.CommitApplied atBob =
+        (ProcessResult.CommitApplied) bob.group.process(rm.commitMessage());
+    assertEquals(1, atBob.removed().size());
+    assertTrue(atBob.updated().stream().noneMatch(m -> m.leafIndex() == 2));
+    assertTrue(carol.group.process(rm.commitMessage()) instanceof ProcessResult.Removed);
+    assertArrayEquals(alice.group.epochAuthenticator(), bob.group.epochAuthenticator());
+  }
+
+  @Test
+  void aRemoveTheCommitterLeavesOutDoesNotLetItsCommitPassTheLimit() throws Exception {
+    // The admin holds bob's Remove of carol, which its policy refuses (bob is no admin): the
+    // commit would otherwise count it and add dave into a group already at the limit.
+    MlsGroupConfig capped = MlsGroupConfig.builder().policy(ADMINS_REMOVE).maxMembers(3).build();
+    Agent admin = new Agent("admin-ada", capped);
+    Agent bob = new Agent("bob", MlsGroupConfig.defaults());
+    Agent carol = new Agent("carol", MlsGroupConfig.defaults());
+    Agent dave = new Agent("dave", MlsGroupConfig.defaults());
+    form(admin, bob, carol);
+    admin.group.process(bob.group.proposeRemove(2));
+    MlsException e =
+        assertThrows(
+            MlsException.class, () -> admin.group.commitBuilder().add(dave.keyPackage()).build());
+    assertEquals(MlsException.Reason.LIMIT_EXCEEDED, e.reason());
+    assertTrue(admin.group.pendingCommit().isEmpty());
+    assertEquals(3, admin.group.members().size());
+  }
 }

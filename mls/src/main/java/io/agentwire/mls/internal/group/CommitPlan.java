@@ -89,6 +89,7 @@ final class CommitPlan {
     List<Resolved> updates = new ArrayList<>();
     List<Resolved> removes = new ArrayList<>();
     List<Resolved> adds = new ArrayList<>();
+    Resolved reInitFrom = null;
     int count = 0;
     for (Resolved r : in) {
       Proposal p = r.proposal();
@@ -130,14 +131,27 @@ final class CommitPlan {
           if (committer != null && leaf == committer.value()) {
             throw Leaves.invalid("the committer cannot remove itself");
           }
+          // §12.2: a committer holding an Update and a Remove of one member keeps the Remove, so
+          // a member cannot dodge its removal by proposing an Update first.
+          Resolved displaced = null;
           if (touched.contains(leaf)) {
-            throw Leaves.invalid("two Updates or Removes for leaf " + leaf);
+            displaced = lenient ? updateOf(updates, leaf) : null;
+            if (displaced == null) {
+              throw Leaves.invalid("two Updates or Removes for leaf " + leaf);
+            }
           }
           if (external && !removes.isEmpty()) {
             throw Leaves.invalid("an external commit may remove at most one leaf");
           }
           if (!external) {
             checkRemove(st, policy, r, leaf, committer);
+          }
+          if (displaced != null) {
+            int at = indexOfSame(plan.applied, displaced);
+            plan.applied.remove(at);
+            plan.proposals.remove(at);
+            updates.remove(displaced);
+            count--;
           }
           touched.add(leaf);
           removes.add(r);
@@ -161,7 +175,11 @@ final class CommitPlan {
           if (external) {
             throw Leaves.invalid("an external commit cannot carry a ReInit");
           }
+          if (plan.reInit != null) {
+            throw Leaves.invalid("two ReInit proposals");
+          }
           plan.reInit = ri;
+          reInitFrom = r;
         } else if (p instanceof ExternalInitProposal ei) {
           if (!external) {
             throw Leaves.invalid("ExternalInit outside an external commit");
@@ -181,9 +199,6 @@ final class CommitPlan {
         }
       } catch (MlsException e) {
         if (lenient && r.reference() != null) {
-          if (p instanceof ReInitProposal) {
-            plan.reInit = null;
-          }
           continue;
         }
         throw e;
@@ -196,7 +211,15 @@ final class CommitPlan {
       count++;
     }
     if (plan.reInit != null && count != 1) {
-      throw Leaves.invalid("a ReInit must be the only proposal of its commit");
+      if (!lenient || reInitFrom.reference() == null) {
+        throw Leaves.invalid("a ReInit must be the only proposal of its commit");
+      }
+      // A committer leaves out a ReInit it holds by reference when there are other proposals.
+      int at = indexOfSame(plan.applied, reInitFrom);
+      plan.applied.remove(at);
+      plan.proposals.remove(at);
+      plan.reInit = null;
+      count--;
     }
     if (external && plan.externalInit == null) {
       throw Leaves.invalid("an external commit needs exactly one ExternalInit");
@@ -335,17 +358,54 @@ final class CommitPlan {
 
   /**
    * Refuses a commit that would grow the group past {@code maxMembers}, before any of its
-   * KeyPackages is verified (LIMIT_EXCEEDED).
+   * KeyPackages is verified (LIMIT_EXCEEDED). Only Removes that can take effect count (distinct
+   * members in range), so bogus Removes cannot buy room for Adds; {@link #checkFinalSize} checks
+   * the resulting tree once the list is validated.
    */
+  private static int indexOfSame(List<Resolved> list, Resolved r) {
+    for (int i = 0; i < list.size(); i++) {
+      if (list.get(i) == r) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("a proposal being dropped is not in the plan");
+  }
+
+  private static Resolved updateOf(List<Resolved> updates, int leaf) {
+    for (Resolved u : updates) {
+      if (u.sender().leafIndex() == leaf) {
+        return u;
+      }
+    }
+    return null;
+  }
+
   static void checkSize(GroupState st, List<Resolved> in, int maxMembers) throws MlsException {
     long size = st.tree.memberCount();
+    java.util.Set<Integer> removed = new java.util.HashSet<>();
     for (Resolved r : in) {
       if (r.proposal() instanceof AddProposal) {
         size++;
-      } else if (r.proposal() instanceof RemoveProposal) {
+      } else if (r.proposal() instanceof RemoveProposal rp
+          && rp.removed() >= 0
+          && rp.removed() < st.tree.leafCount()
+          && st.tree.leafNode(LeafIndex.of(rp.removed())) != null
+          && removed.add(rp.removed())) {
         size--;
       }
     }
+    tooMany(size, maxMembers);
+  }
+
+  /**
+   * The group after the validated (and, for a committer, filtered) proposal list stays within
+   * {@code maxMembers}: the committer and every receiver decide on the same tree.
+   */
+  static void checkFinalSize(CommitPlan plan, int maxMembers) throws MlsException {
+    tooMany(plan.tree.memberCount(), maxMembers);
+  }
+
+  private static void tooMany(long size, int maxMembers) throws MlsException {
     if (size > maxMembers) {
       throw new MlsException(
           MlsException.Reason.LIMIT_EXCEEDED,

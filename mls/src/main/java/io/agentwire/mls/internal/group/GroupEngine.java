@@ -242,17 +242,19 @@ public final class GroupEngine {
     KeyPackage kp = decodeKeyPackage(bundle.keyPackage());
     byte[][] pskSecret = new byte[1][];
     byte[] initKey = bundle.initPrivateKey();
-    Welcomes.Opened opened;
+    Welcomes.Opened opened = null;
+    // One finally for both phases: a failure after the PSK callback ran (say, the GroupInfo does
+    // not decrypt) must still wipe the PSK secret.
     try {
       opened = openWelcome(suite, w, ref, initKey, config, pskSecret);
-    } finally {
       Arrays.fill(initKey, (byte) 0);
-    }
-    try {
       return joinOpened(
           suite, opened, pskSecret[0], kp, bundle, ratchetTree, store, identity, config);
     } finally {
-      Welcomes.wipeSecrets(opened.secrets());
+      Arrays.fill(initKey, (byte) 0);
+      if (opened != null) {
+        Welcomes.wipeSecrets(opened.secrets());
+      }
       if (pskSecret[0] != null) {
         Arrays.fill(pskSecret[0], (byte) 0);
       }
@@ -269,21 +271,24 @@ public final class GroupEngine {
         initKey,
         ids -> {
           List<PskSecret.Input> inputs = new ArrayList<>();
-          for (PreSharedKeyId id : ids) {
-            if (id.pskType() != PreSharedKeyId.EXTERNAL) {
-              throw new MlsException(
-                  Reason.UNSUPPORTED, "a Welcome's resumption PSK needs the old group");
+          try {
+            for (PreSharedKeyId id : ids) {
+              if (id.pskType() != PreSharedKeyId.EXTERNAL) {
+                throw new MlsException(
+                    Reason.UNSUPPORTED, "a Welcome's resumption PSK needs the old group");
+              }
+              inputs.add(
+                  new PskSecret.Input(
+                      id.toBytes(), CommitPlan.externalPsk(config.pskStore(), id.pskId())));
             }
-            inputs.add(
-                new PskSecret.Input(
-                    id.toBytes(), CommitPlan.externalPsk(config.pskStore(), id.pskId())));
+            byte[] s = PskSecret.compute(suite, inputs);
+            pskSecret[0] = s.clone();
+            return s;
+          } finally {
+            for (PskSecret.Input in : inputs) {
+              Arrays.fill(in.psk(), (byte) 0);
+            }
           }
-          byte[] s = PskSecret.compute(suite, inputs);
-          for (PskSecret.Input in : inputs) {
-            Arrays.fill(in.psk(), (byte) 0);
-          }
-          pskSecret[0] = s.clone();
-          return s;
         });
   }
 
@@ -892,6 +897,7 @@ public final class GroupEngine {
     }
     CommitPlan.checkSize(st, in, config.maxMembers());
     CommitPlan plan = CommitPlan.build(st, policy, in, self, true, this::lookupPsk);
+    CommitPlan.checkFinalSize(plan, config.maxMembers());
     for (LeafIndex li : plan.addedLeaves) {
       checkJoin(st, plan, li, MlsPolicy.JoinKind.ADD, self, null);
     }
@@ -1376,6 +1382,7 @@ public final class GroupEngine {
     }
     CommitPlan.checkSize(st, in, external ? config.maxMembers() - 1 : config.maxMembers());
     CommitPlan plan = CommitPlan.build(st, policy, in, committer, false, this::lookupPsk);
+    CommitPlan.checkFinalSize(plan, external ? config.maxMembers() - 1 : config.maxMembers());
     UpdatePath path = commit.path();
     if (plan.pathRequired && path == null) {
       throw Leaves.invalid("this commit needs a path (§12.4)");

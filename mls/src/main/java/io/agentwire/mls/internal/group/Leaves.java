@@ -264,7 +264,7 @@ final class Leaves {
 
     KeyIndex(RatchetTree tree) {
       // Sized once (every commit builds one, made and received): no rehashing on big trees.
-      int capacity = (int) Math.min(1 << 30, 2L * tree.leafCount() + 16);
+      int capacity = (int) Math.min(1 << 30, 2L * tree.memberCount() + 16);
       signatureKeys = new java.util.HashMap<>(capacity);
       encryptionKeys = new java.util.HashMap<>(capacity);
       for (LeafIndex li : tree.members()) {
@@ -290,8 +290,15 @@ final class Leaves {
           leaf.capabilities().credentials(), t -> typesSupported.merge(t, -1, Integer::sum));
     }
 
-    /** Each value of a short list once, without allocating a set per leaf. */
+    /**
+     * Each value of a list once: a short list (the usual few credential types) without allocating a
+     * set per leaf, a long one (up to 65,536 from the wire) through a set, so never quadratic.
+     */
     private static void forEachDistinct(List<Integer> values, java.util.function.IntConsumer f) {
+      if (values.size() > 16) {
+        new java.util.LinkedHashSet<>(values).forEach(f::accept);
+        return;
+      }
       for (int i = 0; i < values.size(); i++) {
         int v = values.get(i);
         boolean seen = false;
