@@ -264,4 +264,40 @@ class GroupLimitsTest {
     assertTrue(admin.group.pendingCommit().isEmpty());
     assertEquals(3, admin.group.members().size());
   }
+
+  @Test
+  void aCommitterLeavesOutAnAddByReferenceThatItsJoinPolicyRefuses() throws Exception {
+    // The committer's policy keeps "mallory" out: bob's Add proposal of her is dropped (§12.2)
+    // instead of failing the commit; the same Add by value is refused.
+    MlsPolicy noMallory =
+        new MlsPolicy() {
+          @Override
+          public byte[] authenticate(CipherSuite suite, Credential credential, byte[] signatureKey)
+              throws MlsException {
+            return MlsPolicy.defaultPolicy().authenticate(suite, credential, signatureKey);
+          }
+
+          @Override
+          public void checkJoin(JoinRequest request) throws MlsException {
+            if (new String(request.joiner().identity(), StandardCharsets.UTF_8).equals("mallory")) {
+              throw new MlsException(MlsException.Reason.POLICY_REJECTED, "not mallory");
+            }
+          }
+        };
+    Agent alice = new Agent("alice", MlsGroupConfig.builder().policy(noMallory).build());
+    Agent bob = new Agent("bob", MlsGroupConfig.defaults());
+    Agent mallory = new Agent("mallory", MlsGroupConfig.defaults());
+    form(alice, bob);
+    byte[] kp = mallory.keyPackage();
+    alice.group.process(bob.group.proposeAdd(kp));
+    PendingCommit c = alice.group.commit();
+    alice.group.mergePendingCommit();
+    ProcessResult.CommitApplied atBob =
+        (ProcessResult.CommitApplied) bob.group.process(c.commitMessage());
+    assertTrue(atBob.added().isEmpty());
+    assertArrayEquals(alice.group.epochAuthenticator(), bob.group.epochAuthenticator());
+    MlsException e =
+        assertThrows(MlsException.class, () -> alice.group.commitBuilder().add(kp).build());
+    assertEquals(MlsException.Reason.POLICY_REJECTED, e.reason());
+  }
 }

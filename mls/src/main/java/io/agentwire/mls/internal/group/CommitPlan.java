@@ -289,6 +289,7 @@ final class CommitPlan {
             || !Leaves.supportsExtensions(leaf.capabilities(), extensions)) {
           throw Leaves.invalid("an added member does not support the group's extensions");
         }
+        checkJoin(st, policy, leaf, tree.nextFreeLeaf(), committer);
       } catch (MlsException e) {
         plan.dropOrThrow(r.proposal(), lenient, e);
         continue;
@@ -333,6 +334,24 @@ final class CommitPlan {
     throw e;
   }
 
+  /** The caller's policy on an Add, with the leaf the member will get (§12.1.1). */
+  private static void checkJoin(
+      GroupState st, MlsPolicy policy, LeafNode leaf, LeafIndex at, LeafIndex committer)
+      throws MlsException {
+    Suite suite = st.suite;
+    Member joiner = Leaves.memberOf(suite, policy, leaf, at.value());
+    Member by = Leaves.memberOf(suite, policy, st.tree.leafNode(committer), committer.value());
+    try {
+      policy.checkJoin(
+          new MlsPolicy.JoinRequest(
+              st.groupId().clone(), st.epoch(), MlsPolicy.JoinKind.ADD, joiner, by, null));
+    } catch (MlsException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new MlsException(MlsException.Reason.POLICY_REJECTED, "the policy failed", e);
+    }
+  }
+
   private static void checkRemove(
       GroupState st, MlsPolicy policy, Resolved r, int leaf, LeafIndex committer)
       throws MlsException {
@@ -356,12 +375,6 @@ final class CommitPlan {
     }
   }
 
-  /**
-   * Refuses a commit that would grow the group past {@code maxMembers}, before any of its
-   * KeyPackages is verified (LIMIT_EXCEEDED). Only Removes that can take effect count (distinct
-   * members in range), so bogus Removes cannot buy room for Adds; {@link #checkFinalSize} checks
-   * the resulting tree once the list is validated.
-   */
   private static int indexOfSame(List<Resolved> list, Resolved r) {
     for (int i = 0; i < list.size(); i++) {
       if (list.get(i) == r) {
@@ -380,6 +393,12 @@ final class CommitPlan {
     return null;
   }
 
+  /**
+   * Refuses a commit that would grow the group past {@code maxMembers}, before any of its
+   * KeyPackages is verified (LIMIT_EXCEEDED). Only Removes that can take effect count (distinct
+   * members in range), so bogus Removes cannot buy room for Adds; {@link #checkFinalSize} checks
+   * the resulting tree once the list is validated.
+   */
   static void checkSize(GroupState st, List<Resolved> in, int maxMembers) throws MlsException {
     long size = st.tree.memberCount();
     java.util.Set<Integer> removed = new java.util.HashSet<>();

@@ -898,9 +898,6 @@ public final class GroupEngine {
     CommitPlan.checkSize(st, in, config.maxMembers());
     CommitPlan plan = CommitPlan.build(st, policy, in, self, true, this::lookupPsk);
     CommitPlan.checkFinalSize(plan, config.maxMembers());
-    for (LeafIndex li : plan.addedLeaves) {
-      checkJoin(st, plan, li, MlsPolicy.JoinKind.ADD, self, null);
-    }
     RatchetTree next = plan.tree;
     boolean withPath = plan.pathRequired || request.forcePath;
     byte[] commitSecret;
@@ -1040,29 +1037,6 @@ public final class GroupEngine {
         List.copyOf(plan.removed),
         List.copyOf(updated),
         reInit);
-  }
-
-  private void checkJoin(
-      GroupState st,
-      CommitPlan plan,
-      LeafIndex joiner,
-      MlsPolicy.JoinKind kind,
-      LeafIndex committer,
-      Member replaced)
-      throws MlsException {
-    Member j = Leaves.member(suite, policy, plan.tree, joiner);
-    Member c =
-        committer == null
-            ? null
-            : Leaves.memberOf(suite, policy, st.tree.leafNode(committer), committer.value());
-    try {
-      policy.checkJoin(
-          new MlsPolicy.JoinRequest(st.groupId().clone(), st.epoch(), kind, j, c, replaced));
-    } catch (MlsException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new MlsException(Reason.POLICY_REJECTED, "the policy failed", e);
-    }
   }
 
   public Optional<PendingCommit> pendingCommit() {
@@ -1420,9 +1394,6 @@ public final class GroupEngine {
         throw Leaves.invalid("a commit path must change the committer's encryption key");
       }
       plan.keys.check(path.leafNode());
-    }
-    for (LeafIndex li : plan.addedLeaves) {
-      checkJoin(st, plan, li, MlsPolicy.JoinKind.ADD, committer, null);
     }
     if (external) {
       Member j = Leaves.member(suite, policy, next, joiner);

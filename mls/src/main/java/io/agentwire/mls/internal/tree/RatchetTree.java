@@ -202,6 +202,16 @@ public final class RatchetTree {
     return c;
   }
 
+  /** Where {@link #addLeaf} would put a new member: the leftmost blank leaf, else past the end. */
+  public LeafIndex nextFreeLeaf() {
+    for (int i = 0; i < leafCount; i++) {
+      if (nodes[2 * i] == null) {
+        return LeafIndex.of(i);
+      }
+    }
+    return LeafIndex.of(leafCount);
+  }
+
   /** The leftmost non-blank leaf whose node satisfies {@code test}, or null. O(N). */
   public LeafIndex findLeaf(Predicate<LeafNode> test) {
     for (int i = 0; i < leafCount; i++) {
@@ -247,15 +257,8 @@ public final class RatchetTree {
    * Returns the new member's leaf index.
    */
   public LeafIndex addLeaf(LeafNode leaf) {
-    int index = -1;
-    for (int i = 0; i < leafCount; i++) {
-      if (nodes[2 * i] == null) {
-        index = i;
-        break;
-      }
-    }
-    if (index < 0) {
-      index = leafCount;
+    int index = nextFreeLeaf().value();
+    if (index == leafCount) {
       extend();
     }
     int nodeIndex = 2 * index;
