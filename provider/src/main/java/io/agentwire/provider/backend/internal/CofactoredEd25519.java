@@ -10,21 +10,23 @@ import io.agentwire.provider.backend.SignatureFunction;
  * group that would let one member split the group between members with and without libsodium. So
  * the native answer is taken when it accepts (everything it accepts, the cofactored check accepts
  * too) and the pure-Java check decides when it refuses; honest signatures take the fast path.
- * Signing is deterministic and identical on both, so it stays native. Messages longer than {@link
- * #NATIVE_LIMIT} go to pure Java, where SHA-512 dominates and no native area must be allocated.
- * Stateless and thread-safe.
+ * Signing is deterministic and identical on both, so it stays native. Messages of the routing's
+ * cutover ({@link #NATIVE_CUTOVER}) and longer go to pure Java, where SHA-512 dominates and no
+ * native area must be allocated. Stateless and thread-safe.
  */
 final class CofactoredEd25519 implements SignatureFunction {
 
-  /** Longest message staged in native memory (the native scratch pool's pooled size). */
-  static final int NATIVE_LIMIT = 65536;
+  /** Messages from this length on are not staged in native memory (its pooled area size). */
+  static final int NATIVE_CUTOVER = 65536;
 
   private final SignatureFunction fast;
   private final SignatureFunction reference;
+  private final int cutover;
 
-  CofactoredEd25519(SignatureFunction fast, SignatureFunction reference) {
+  CofactoredEd25519(SignatureFunction fast, SignatureFunction reference, int cutover) {
     this.fast = fast;
     this.reference = reference;
+    this.cutover = cutover;
   }
 
   @Override
@@ -44,13 +46,13 @@ final class CofactoredEd25519 implements SignatureFunction {
 
   @Override
   public void sign(byte[] seed, byte[] message, int offset, int length, byte[] signatureOut) {
-    (length > NATIVE_LIMIT ? reference : fast).sign(seed, message, offset, length, signatureOut);
+    (length < cutover ? fast : reference).sign(seed, message, offset, length, signatureOut);
   }
 
   @Override
   public boolean verify(
       byte[] publicKey, byte[] message, int offset, int length, byte[] signature) {
-    if (length <= NATIVE_LIMIT && fast.verify(publicKey, message, offset, length, signature)) {
+    if (length < cutover && fast.verify(publicKey, message, offset, length, signature)) {
       return true;
     }
     return reference.verify(publicKey, message, offset, length, signature);

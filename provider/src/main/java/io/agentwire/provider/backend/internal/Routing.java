@@ -14,11 +14,11 @@ import io.agentwire.provider.backend.SignatureFunction;
  * that outrun libsodium 1.0.18 on long messages.
  *
  * <p>The defaults come from measurements on x86-64 (see the README): X25519 native (2.7x); Ed25519
- * native; BLAKE2b Java below 256 bytes, native above (up to 2.8x); ChaCha20-Poly1305 native at
- * every size on JDKs without the ChaCha20 intrinsic (1.5x at 64 B, 5x at 16 KiB) and native only
- * below 768 bytes where the intrinsic is on; AES-256-GCM always the JDK (its AES-NI intrinsics beat
- * libsodium at every size). {@code -Dagentwire.native.chachaCutover=N} overrides the ChaCha20
- * split.
+ * native below 64 KiB, with one verification rule whichever runs it ({@link CofactoredEd25519});
+ * BLAKE2b Java below 256 bytes, native above (up to 2.8x); ChaCha20-Poly1305 native at every size
+ * on JDKs without the ChaCha20 intrinsic (1.5x at 64 B, 5x at 16 KiB) and native only below 768
+ * bytes where the intrinsic is on; AES-256-GCM always the JDK (its AES-NI intrinsics beat libsodium
+ * at every size). {@code -Dagentwire.native.chachaCutover=N} overrides the ChaCha20 split.
  */
 public final class Routing {
 
@@ -60,7 +60,7 @@ public final class Routing {
       case X25519:
         return new Routing(p, java, nat, true, Integer.MAX_VALUE);
       case ED25519:
-        return new Routing(p, java, nat, true, Integer.MAX_VALUE);
+        return new Routing(p, java, nat, true, CofactoredEd25519.NATIVE_CUTOVER);
       case BLAKE2B:
         return new Routing(p, java, nat, false, 256);
       case CHACHA20_POLY1305:
@@ -134,9 +134,10 @@ public final class Routing {
     SignatureFunction s = signature;
     if (s == null) {
       s =
-          below == javaBackend
+          nativeBackend == null
               ? javaBackend.signature(primitive)
-              : new CofactoredEd25519(below.signature(primitive), javaBackend.signature(primitive));
+              : new CofactoredEd25519(
+                  nativeBackend.signature(primitive), javaBackend.signature(primitive), cutover);
       signature = s;
     }
     return s;
