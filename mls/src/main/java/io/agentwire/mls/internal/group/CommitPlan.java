@@ -90,7 +90,6 @@ final class CommitPlan {
     List<Resolved> removes = new ArrayList<>();
     List<Resolved> adds = new ArrayList<>();
     Resolved reInitFrom = null;
-    int count = 0;
     for (Resolved r : in) {
       Proposal p = r.proposal();
       try {
@@ -147,11 +146,8 @@ final class CommitPlan {
             checkRemove(st, policy, r, leaf, committer);
           }
           if (displaced != null) {
-            int at = indexOfSame(plan.applied, displaced);
-            plan.applied.remove(at);
-            plan.proposals.remove(at);
+            plan.drop(displaced);
             updates.remove(displaced);
-            count--;
           }
           touched.add(leaf);
           removes.add(r);
@@ -208,18 +204,14 @@ final class CommitPlan {
           r.reference() != null
               ? ProposalOrRef.byReference(r.reference())
               : ProposalOrRef.byValue(p));
-      count++;
     }
-    if (plan.reInit != null && count != 1) {
+    if (plan.reInit != null && plan.applied.size() != 1) {
       if (!lenient || reInitFrom.reference() == null) {
         throw Leaves.invalid("a ReInit must be the only proposal of its commit");
       }
       // A committer leaves out a ReInit it holds by reference when there are other proposals.
-      int at = indexOfSame(plan.applied, reInitFrom);
-      plan.applied.remove(at);
-      plan.proposals.remove(at);
+      plan.drop(reInitFrom);
       plan.reInit = null;
-      count--;
     }
     if (external && plan.externalInit == null) {
       throw Leaves.invalid("an external commit needs exactly one ExternalInit");
@@ -321,17 +313,28 @@ final class CommitPlan {
    * (§12.2: the committer leaves out proposals that would make the commit invalid), else fatal.
    */
   private void dropOrThrow(Proposal p, boolean lenient, MlsException e) throws MlsException {
-    for (int i = 0; i < applied.size(); i++) {
-      if (applied.get(i).proposal() == p) {
-        if (lenient && applied.get(i).reference() != null) {
-          applied.remove(i);
-          proposals.remove(i);
+    for (Resolved r : applied) {
+      if (r.proposal() == p) {
+        if (lenient && r.reference() != null) {
+          drop(r);
           return;
         }
         break;
       }
     }
     throw e;
+  }
+
+  /** Takes {@code r} out of the commit: out of the applied list and the proposals sent. */
+  private void drop(Resolved r) {
+    for (int i = 0; i < applied.size(); i++) {
+      if (applied.get(i) == r) {
+        applied.remove(i);
+        proposals.remove(i);
+        return;
+      }
+    }
+    throw new IllegalStateException("a proposal being dropped is not in the plan");
   }
 
   /** The caller's policy on an Add, with the leaf the member will get (§12.1.1). */
@@ -341,15 +344,11 @@ final class CommitPlan {
     Suite suite = st.suite;
     Member joiner = Leaves.memberOf(suite, policy, leaf, at.value());
     Member by = Leaves.memberOf(suite, policy, st.tree.leafNode(committer), committer.value());
-    try {
-      policy.checkJoin(
-          new MlsPolicy.JoinRequest(
-              st.groupId().clone(), st.epoch(), MlsPolicy.JoinKind.ADD, joiner, by, null));
-    } catch (MlsException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new MlsException(MlsException.Reason.POLICY_REJECTED, "the policy failed", e);
-    }
+    Leaves.askPolicy(
+        () ->
+            policy.checkJoin(
+                new MlsPolicy.JoinRequest(
+                    st.groupId().clone(), st.epoch(), MlsPolicy.JoinKind.ADD, joiner, by, null)));
   }
 
   private static void checkRemove(
@@ -358,30 +357,19 @@ final class CommitPlan {
     Suite suite = st.suite;
     Member removed = Leaves.memberOf(suite, policy, st.tree.leafNode(LeafIndex.of(leaf)), leaf);
     Member by = Leaves.memberOf(suite, policy, st.tree.leafNode(committer), committer.value());
-    Member proposer = by;
-    if (r.sender().senderType() == Sender.MEMBER && r.sender().leafIndex() != committer.value()) {
-      int p = r.sender().leafIndex();
-      proposer = Leaves.memberOf(suite, policy, st.tree.leafNode(LeafIndex.of(p)), p);
-    } else if (r.sender().senderType() != Sender.MEMBER) {
-      proposer = null;
-    }
-    try {
-      policy.checkRemove(
-          new MlsPolicy.RemoveRequest(st.groupId().clone(), st.epoch(), removed, proposer, by));
-    } catch (MlsException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new MlsException(MlsException.Reason.POLICY_REJECTED, "the policy failed", e);
-    }
-  }
-
-  private static int indexOfSame(List<Resolved> list, Resolved r) {
-    for (int i = 0; i < list.size(); i++) {
-      if (list.get(i) == r) {
-        return i;
-      }
-    }
-    throw new IllegalStateException("a proposal being dropped is not in the plan");
+    // The committer's own Remove, another member's, or an external sender's (no member).
+    int p = r.sender().leafIndex();
+    Member proposer =
+        r.sender().senderType() != Sender.MEMBER
+            ? null
+            : p == committer.value()
+                ? by
+                : Leaves.memberOf(suite, policy, st.tree.leafNode(LeafIndex.of(p)), p);
+    Leaves.askPolicy(
+        () ->
+            policy.checkRemove(
+                new MlsPolicy.RemoveRequest(
+                    st.groupId().clone(), st.epoch(), removed, proposer, by)));
   }
 
   private static Resolved updateOf(List<Resolved> updates, int leaf) {

@@ -247,7 +247,6 @@ public final class GroupEngine {
     // not decrypt) must still wipe the PSK secret.
     try {
       opened = openWelcome(suite, w, ref, initKey, config, pskSecret);
-      Arrays.fill(initKey, (byte) 0);
       return joinOpened(
           suite, opened, pskSecret[0], kp, bundle, ratchetTree, store, identity, config);
     } finally {
@@ -1354,9 +1353,11 @@ public final class GroupEngine {
         in.add(new CommitPlan.Resolved(p, sender, null));
       }
     }
-    CommitPlan.checkSize(st, in, external ? config.maxMembers() - 1 : config.maxMembers());
+    // An external joiner's own leaf comes on top of the proposals.
+    int sizeLimit = external ? config.maxMembers() - 1 : config.maxMembers();
+    CommitPlan.checkSize(st, in, sizeLimit);
     CommitPlan plan = CommitPlan.build(st, policy, in, committer, false, this::lookupPsk);
-    CommitPlan.checkFinalSize(plan, external ? config.maxMembers() - 1 : config.maxMembers());
+    CommitPlan.checkFinalSize(plan, sizeLimit);
     UpdatePath path = commit.path();
     if (plan.pathRequired && path == null) {
       throw Leaves.invalid("this commit needs a path (§12.4)");
@@ -1397,18 +1398,17 @@ public final class GroupEngine {
     }
     if (external) {
       Member j = Leaves.member(suite, policy, next, joiner);
-      try {
-        policy.checkJoin(
-            new MlsPolicy.JoinRequest(
-                st.groupId().clone(),
-                st.epoch(),
-                replaced == null ? MlsPolicy.JoinKind.EXTERNAL_COMMIT : MlsPolicy.JoinKind.RESYNC,
-                j,
-                null,
-                replaced));
-      } catch (RuntimeException e) {
-        throw new MlsException(Reason.POLICY_REJECTED, "the policy failed", e);
-      }
+      Member old = replaced;
+      Leaves.askPolicy(
+          () ->
+              policy.checkJoin(
+                  new MlsPolicy.JoinRequest(
+                      st.groupId().clone(),
+                      st.epoch(),
+                      old == null ? MlsPolicy.JoinKind.EXTERNAL_COMMIT : MlsPolicy.JoinKind.RESYNC,
+                      j,
+                      null,
+                      old)));
     }
     // The path's public half (node keys, the committer's leaf and its parent hash, §7.9.2) is
     // checked before anything else, so even a member this commit removes accepts it only if

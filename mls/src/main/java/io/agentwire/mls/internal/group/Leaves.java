@@ -189,6 +189,23 @@ final class Leaves {
     return authenticate(suite, policy, leaf);
   }
 
+  /** One call into the caller's policy. */
+  interface PolicyCheck {
+    void run() throws MlsException;
+  }
+
+  /**
+   * Runs a policy check: its MlsException stands, anything else it throws becomes POLICY_REJECTED,
+   * so a faulty policy refuses rather than breaking the member.
+   */
+  static void askPolicy(PolicyCheck check) throws MlsException {
+    try {
+      check.run();
+    } catch (RuntimeException e) {
+      throw new MlsException(MlsException.Reason.POLICY_REJECTED, "the policy failed", e);
+    }
+  }
+
   static byte[] authenticate(Suite suite, MlsPolicy policy, LeafNode leaf) throws MlsException {
     byte[] id;
     try {
